@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "ldm-console",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "ldm-console", targets: ["ldm-console"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CNcursesW",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncurses-dev"])]
+    ),
+    .target(
+      name: "Hypervisor",
+      dependencies: [.product(name: "Yams", package: "Yams")]
+    ),
+    .target(
+      name: "Migration",
+      dependencies: [
+        "Hypervisor",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
+    .target(name: "LdmCommands", dependencies: ["Migration"]),
+    .executableTarget(
+      name: "ldm-console",
+      dependencies: [
+        "LdmCommands",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "TestSupport", dependencies: ["LdmCommands"], path: "Tests/TestSupport"),
+    .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
+    .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
