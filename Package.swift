@@ -32,6 +32,11 @@ let package = Package(
       ]
     ),
     .target(name: "LdmCommands", dependencies: ["Migration"]),
+    .target(
+      name: "Console",
+      dependencies: ["LdmCommands", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(name: "ConsoleTerminal", dependencies: ["Console", "CNcursesW"]),
     .executableTarget(
       name: "ldm-console",
       dependencies: [
@@ -42,6 +47,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["LdmCommands"], path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
     .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
+    .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
