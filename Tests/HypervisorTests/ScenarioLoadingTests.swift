@@ -1,0 +1,117 @@
+import Foundation
+import Hypervisor
+import TestSupport
+import Testing
+
+@Suite struct ScenarioLoadingTests {
+  @Test func builtinScenarioMatchesTheShippedFile() throws {
+    let shipped = try Fixtures.text("Scenarios/seed-walkthrough.yaml")
+    #expect(
+      try ScenarioLoader.load(text: shipped, file: "seed-walkthrough.yaml")
+        == ScenarioLoader.builtin())
+  }
+
+  @Test func builtinScenarioHasTheSeedHosts() throws {
+    let hosts = try ScenarioLoader.builtin().buildHosts(populateMemory: false)
+    #expect(hosts.map(\.name) == ["sparc-t4-a", "sparc-t4-b"])
+    let source = hosts[0]
+    #expect(
+      source.domains.map(\.name) == [
+        "primary", "ldom01", "ldom02", "ldom03", "ldom04", "ldom05", "ldom06",
+      ])
+    #expect(source.domain(named: "primary")?.flags == "-n-cv-")
+    #expect(source.domain(named: "ldom01")?.flags == "-n----")
+    #expect(source.domain(named: "ldom06")?.state == .bound)
+    #expect(source.domain(named: "ldom06")?.flags == "------")
+    #expect(source.domain(named: "ldom01")?.consoleLabel == "5000")
+    #expect(source.accountingProblems().isEmpty)
+    #expect(hosts[1].accountingProblems().isEmpty)
+  }
+
+  @Test(arguments: ["seed-walkthrough", "cross-cpu", "tight-target"])
+  func shippedScenariosLoad(name: String) throws {
+    let scenario = try ScenarioLoader.load(path: Fixtures.url("Scenarios/\(name).yaml").path)
+    #expect(scenario.hosts.count == 2)
+  }
+
+  /// Each kind of bad scenario, with the exact one-line error it gets.
+  @Test(arguments: [
+    ("hosts: [ {name: a", "bad.yaml:2: bad YAML: did not find expected ',' or '}'"),
+    (
+      "name: x\nhostz: []\n",
+      "bad.yaml:2: unknown key 'hostz' (expected one of: name, description, migration, hosts)"
+    ),
+    ("name: x\n", "bad.yaml:1: missing key 'hosts'"),
+    ("hosts: 3\n", "bad.yaml:1: 'hosts': expected a list"),
+    (
+      ScenarioLoadingTests.hostWith(domains: "    - { name: d1, vcpus: two, memory: 1G }"),
+      "bad.yaml:9: 'vcpus': expected a whole number"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains:
+          "    - { name: d1, vcpus: 1, memory: 1G }\n    - { name: d1, vcpus: 1, memory: 1G }"),
+      "bad.yaml:10: duplicate domain name 'd1'"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(domains: "    - { name: big, vcpus: 1, memory: 128G }"),
+      "bad.yaml:9: domain big needs 128G but host h1 has 16G"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(domains: "    - { name: wide, vcpus: 99, memory: 1G }"),
+      "bad.yaml:9: domain wide has 99 vCPUs but host h1 has 8 strands"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains:
+          "    - name: d1\n      vcpus: 1\n      memory: 1G\n      disks: [ { name: vdisk1, volume: vol09@primary-vds0 } ]"
+      ),
+      "bad.yaml:12: volume vol09@primary-vds0 is not defined on host h1"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, workload: frantic }"),
+      "bad.yaml:9: unknown workload 'frantic' (expected idle, web, database, stress)"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(domains: "    - { name: d1, vcpus: 1, memory: 1X }"),
+      "bad.yaml:9: bad size '1X' (e.g. 1G, 512M)"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, state: running }"),
+      "bad.yaml:9: bad state 'running' (expected active, bound or inactive)"
+    ),
+  ])
+  func refusesBadScenarios(text: String, expected: String) {
+    #expect(throws: (any Error).self) { try ScenarioLoader.load(text: text, file: "bad.yaml") }
+    do {
+      _ = try ScenarioLoader.load(text: text, file: "bad.yaml")
+    } catch {
+      #expect(error.description == expected)
+    }
+  }
+
+  @Test func missingFileIsOneLine() {
+    do {
+      _ = try ScenarioLoader.load(path: "/nonexistent/x.yaml")
+      Issue.record("loaded a missing file")
+    } catch {
+      #expect(error.description == "/nonexistent/x.yaml: no such file")
+    }
+  }
+
+  static func hostWith(domains: String) -> String {
+    """
+    hosts:
+      - name: h1
+        cpu: { type: SPARC-T4, mhz: 2548, stick-frequency: 0x5f4bc08, strands: 8 }
+        memory: 16G
+        services:
+          vds: [ { name: primary-vds0, volumes: [ { name: vol01, device: /dev/x } ] } ]
+        domains:
+        - { name: primary, control: true, vcpus: 1, memory: 1G }
+    \(domains)
+    """
+  }
+}
