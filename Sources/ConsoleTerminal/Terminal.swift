@@ -1,0 +1,2 @@
+import CNcursesW
+import Console
