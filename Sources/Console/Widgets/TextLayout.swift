@@ -1,0 +1,39 @@
+/// Horizontal placement of text within a width.
+public enum Alignment: Sendable {
+  case left, center, right
+}
+
+/// Measuring, cutting and padding text by display width (not by character count).
+public enum TextLayout {
+  /// `text` cut to at most `width` columns, ending in `ellipsis` when it was cut.
+  public static func truncate(_ text: String, to width: Int, ellipsis: String = "…") -> String {
+    guard width > 0 else { return "" }
+    if DisplayWidth.of(text) <= width { return text }
+    let mark = DisplayWidth.of(ellipsis) <= width ? ellipsis : ""
+    let budget = width - DisplayWidth.of(mark)
+    var result = ""
+    var used = 0
+    for character in text {
+      let columns = DisplayWidth.of(character)
+      if used + columns > budget { break }
+      result.append(character)
+      used += columns
+    }
+    return result + mark
+  }
+
+  /// `text` padded with spaces (or cut) to exactly `width` columns.
+  public static func pad(_ text: String, to width: Int, alignment: Alignment = .left) -> String {
+    guard width > 0 else { return "" }
+    let cut = truncate(text, to: width, ellipsis: "")
+    let gap = width - DisplayWidth.of(cut)
+    guard gap > 0 else { return cut }
+    switch alignment {
+    case .left: return cut + String(repeating: " ", count: gap)
+    case .right: return String(repeating: " ", count: gap) + cut
+    case .center:
+      let left = gap / 2
+      return String(repeating: " ", count: left) + cut + String(repeating: " ", count: gap - left)
+    }
+  }
+}
