@@ -14,6 +14,7 @@
 #endif
 
 #include <langinfo.h>
+#include <stdio.h>
 #include <locale.h>
 #include <ncursesw/curses.h>
 #include <wchar.h>
@@ -56,7 +57,12 @@ static inline int ldm_key_btab(void) { return KEY_BTAB; }
 static inline int ldm_key_enter(void) { return KEY_ENTER; }
 static inline int ldm_key_f0(void) { return KEY_F0; }
 
-// The codeset of the current locale, after setlocale(LC_ALL, "").
+// The standard streams, which are mutable globals Swift 6 refuses to read.
+static inline FILE *ldm_stdin(void) { return stdin; }
+static inline FILE *ldm_stdout(void) { return stdout; }
+
+// Locale: adopt the environment's (LANG, LC_ALL...) and report its codeset.
+static inline void ldm_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
 static inline const char *ldm_codeset(void) { return nl_langinfo(CODESET); }
 
 #endif

@@ -27,6 +27,14 @@ import Testing
     }
   }
 
+  @Test func readmeDocumentsEveryRole() throws {
+    let readme = try String(
+      contentsOf: Self.themesDirectory.appendingPathComponent("README.md"), encoding: .utf8)
+    for role in Role.allCases {
+      #expect(readme.contains("| `\(role.rawValue)` |"), "README lacks \(role.rawValue)")
+    }
+  }
+
   @Test func monoIsTheBaseAndHasNoColours() throws {
     let mono = try #require(ThemeCatalog.builtin(named: "mono"))
     for role in Role.allCases {

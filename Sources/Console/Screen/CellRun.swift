@@ -36,6 +36,8 @@ extension ScreenBuffer {
   public func changes(from previous: ScreenBuffer?) -> [CellRun] {
     let full = previous.map { $0.width != width || $0.height != height } ?? true
     var runs: [CellRun] = []
+    var scratch: [UInt8] = []
+    scratch.reserveCapacity(width * 4)
     for y in 0..<height {
       let base = y * width
       var x = 0
@@ -45,12 +47,12 @@ extension ScreenBuffer {
           continue
         }
         if cells[base + x].width == 0 {
-          // Only the right half changed (its left half was emitted or is unchanged): its left
-          // half already draws it.
+          // A right half whose left half is unchanged, or was already emitted, draws nothing.
           x += 1
           continue
         }
-        x = appendRun(startingAt: x, row: y, full: full, previous: previous, to: &runs)
+        x = appendRun(
+          startingAt: x, row: y, full: full, previous: previous, scratch: &scratch, to: &runs)
       }
     }
     return runs
@@ -58,13 +60,14 @@ extension ScreenBuffer {
 
   private func appendRun(
     startingAt start: Int, row y: Int, full: Bool, previous: ScreenBuffer?,
-    to runs: inout [CellRun]
+    scratch utf8: inout [UInt8], to runs: inout [CellRun]
   ) -> Int {
     let base = y * width
     let style = cells[base + start].style
-    var run = CellRun(x: start, y: y, style: style, text: "", width: 0, glyphs: [])
+    var glyphs: [CellRun.Glyph] = []
     var simple = true
     var x = start
+    utf8.removeAll(keepingCapacity: true)
     while x < width {
       let packed = cells[base + x]
       if x > start {
@@ -72,34 +75,32 @@ extension ScreenBuffer {
         if !full, sameCell(base + x, as: previous!) { break }
       }
       let columns = Int(packed.width)
-      let glyph: String
-      if packed.isCluster {
-        glyph = clusters[packed.clusterIndex]
-        run.text += glyph
-      } else {
-        let scalar = Unicode.Scalar(packed.code)!
-        run.text.unicodeScalars.append(scalar)
-        if simple, columns == 1 {
-          x += 1
-          run.width += 1
-          continue
+      if !packed.isCluster, columns == 1, simple {
+        // The hot path: one scalar, one column, nothing to describe.
+        if packed.code < 0x80 {
+          utf8.append(UInt8(packed.code))
+        } else {
+          UTF8.encode(Unicode.Scalar(packed.code)!) { utf8.append($0) }
         }
-        glyph = String(Character(scalar))
+        x += 1
+        continue
       }
       if simple {
         // First complex glyph: describe the simple ones before it too.
         simple = false
-        for (offset, scalar) in run.text.unicodeScalars.prefix(x - start).enumerated() {
-          run.glyphs.append(CellRun.Glyph(x: start + offset, text: String(scalar), width: 1))
+        for column in start..<x {
+          glyphs.append(CellRun.Glyph(x: column, text: text(of: cells[base + column]), width: 1))
         }
       }
-      run.glyphs.append(CellRun.Glyph(x: x, text: glyph, width: columns))
+      let glyph = text(of: packed)
+      utf8.append(contentsOf: glyph.utf8)
+      glyphs.append(CellRun.Glyph(x: x, text: glyph, width: columns))
       // A wide character takes its right half with it (and skips over it).
-      let step = max(1, min(columns, width - x))
-      x += step
-      run.width += step
+      x += max(1, min(columns, width - x))
     }
-    runs.append(run)
+    let text = String(decoding: utf8, as: UTF8.self)
+    runs.append(
+      CellRun(x: start, y: y, style: style, text: text, width: x - start, glyphs: glyphs))
     return x
   }
 }
