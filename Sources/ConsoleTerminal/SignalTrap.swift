@@ -17,6 +17,7 @@ enum SignalTrap {
 
   /// Installs the handlers; returns the previous ones for `uninstall`.
   static func install() -> [Int32: sigaction] {
+    received.store(0, ordering: .sequentiallyConsistent)
     var previous: [Int32: sigaction] = [:]
     for signal in signals {
       var action = sigaction()

@@ -38,7 +38,10 @@ public enum ThemeCatalog {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      throw ThemeError(file: path, line: 1, reason: "cannot read the file")
+      let reason =
+        FileManager.default.fileExists(atPath: path)
+        ? "cannot read the file (not UTF-8 text, or no permission)" : "no such file"
+      throw ThemeError(file: path, line: 1, reason: reason)
     }
     let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     return try Theme.parse(yaml: text, file: path, fallbackName: stem)
