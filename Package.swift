@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Guest memory is simulated byte for byte: the page loops must be optimised even in debug
+// builds, or every test that boots a guest pays for it many times over.
+let engineOptimization: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
   name: "ldm-console",
   platforms: [.macOS(.v15)],
@@ -14,14 +18,16 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
+    // ncursesw without pkg-config: its .pc file carries -D flags that SwiftPM refuses with a
+    // warning on every build; the module map links the library and the header is in /usr/include.
     .systemLibrary(
       name: "CNcursesW",
-      pkgConfig: "ncursesw",
       providers: [.apt(["libncurses-dev"])]
     ),
     .target(
       name: "Hypervisor",
-      dependencies: [.product(name: "Yams", package: "Yams")]
+      dependencies: [.product(name: "Yams", package: "Yams")],
+      swiftSettings: engineOptimization
     ),
     .target(
       name: "Migration",
@@ -29,7 +35,8 @@ let package = Package(
         "Hypervisor",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "DequeModule", package: "swift-collections"),
-      ]
+      ],
+      swiftSettings: engineOptimization
     ),
     .target(name: "LdmCommands", dependencies: ["Migration"]),
     .target(
@@ -46,6 +53,7 @@ let package = Package(
     ),
     .target(name: "TestSupport", dependencies: ["LdmCommands"], path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
+    .testTarget(name: "MigrationTests", dependencies: ["Migration", "TestSupport"]),
     .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
     .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
   ],

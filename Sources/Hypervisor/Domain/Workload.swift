@@ -33,11 +33,11 @@ public struct Workload: Sendable, Equatable {
     utilisation: 12)
   /// About 47 MiB/s over a large buffer cache: needs several passes.
   public static let database = Workload(
-    name: "database", pagesPerSecond: 6_000, hotSetFraction: 0.2, hotWriteFraction: 0.8,
+    name: "database", pagesPerSecond: 6_000, hotSetFraction: 0.1, hotWriteFraction: 0.95,
     utilisation: 45)
   /// About 180 MiB/s, more than a 1 Gbit/s link sends: never converges unthrottled.
   public static let stress = Workload(
-    name: "stress", pagesPerSecond: 23_000, hotSetFraction: 0.5, hotWriteFraction: 0.9,
+    name: "stress", pagesPerSecond: 23_000, hotSetFraction: 0.15, hotWriteFraction: 0.9,
     utilisation: 98)
 
   public static let presets = [idle, web, database, stress]

@@ -17,6 +17,18 @@ public struct DirtyBitmap: Sendable, Equatable {
   }
 
   @inline(__always)
+  public mutating func remove(_ page: Int) {
+    words[page >> 6] &= ~(1 << UInt64(page & 63))
+  }
+
+  /// The number of 64-page words, for callers that scan word by word.
+  public var wordCount: Int { words.count }
+
+  /// The bits of pages `64 * index ..< 64 * index + 64`.
+  @inline(__always)
+  public func word(at index: Int) -> UInt64 { words[index] }
+
+  @inline(__always)
   public func contains(_ page: Int) -> Bool {
     words[page >> 6] & (1 << UInt64(page & 63)) != 0
   }

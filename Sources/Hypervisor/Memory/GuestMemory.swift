@@ -39,7 +39,7 @@ public final class GuestMemory {
   }
 
   deinit {
-    for slab in slabs { slab.deallocate() }
+    for slab in slabs { free(slab) }
     free(table)
   }
 
@@ -63,13 +63,13 @@ public final class GuestMemory {
     return fresh
   }
 
-  /// Storage for a guest write: allocated zero-filled on first use and marked dirty.
+  /// Storage for a guest write: allocated zero-filled on first use, and marked dirty.
   @inline(__always)
   public func storageForGuestWrite(ofPage page: Int) -> UnsafeMutableRawPointer {
     dirty.set(page)
     if let existing = table[page] { return existing }
+    // Slabs come zeroed from calloc (fresh mmap'd pages), so no memset is needed.
     let fresh = allocatePage()
-    memset(fresh, 0, Self.pageSize)
     table[page] = fresh
     return fresh
   }
@@ -141,9 +141,12 @@ public final class GuestMemory {
 
   private func allocatePage() -> UnsafeMutableRawPointer {
     if slabPagesUsed == Self.pagesPerSlab {
-      slabs.append(
-        UnsafeMutableRawPointer.allocate(
-          byteCount: Self.pagesPerSlab * Self.pageSize, alignment: 4096))
+      // calloc of 2 MiB is served by mmap: zeroed, page-aligned, and untouched pages cost no
+      // memory until written.
+      guard let slab = calloc(Self.pagesPerSlab, Self.pageSize) else {
+        fatalError("out of memory allocating guest pages")
+      }
+      slabs.append(slab)
       slabPagesUsed = 0
     }
     let page = slabs[slabs.count - 1] + slabPagesUsed * Self.pageSize

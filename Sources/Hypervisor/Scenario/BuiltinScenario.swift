@@ -64,7 +64,7 @@ enum BuiltinScenario {
             networks: [ { name: vnet1, switch: primary-vsw0 } ]
           - name: ldom04
             vcpus: 4
-            memory: 2G
+            memory: 1G
             workload: stress
             fill: 0.05
             uptime: 6h 30m
