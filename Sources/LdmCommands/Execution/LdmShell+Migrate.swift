@@ -1,0 +1,70 @@
+import Hypervisor
+import Migration
+
+/// `ldm migrate-domain`: the password, the dry run, and starting the migration.
+extension LdmShell {
+  /// The line ldm prints when it needs a password and cannot prompt for one.
+  public static let noTerminalMessage =
+    "ldm migrate-domain: a password file (-p) is needed when there is no terminal"
+    + " to prompt for the Target Password"
+
+  func migrate(_ options: LdmCommand.MigrateOptions, on host: String, password: String?)
+    -> ShellResult
+  {
+    var warnings: [String] = []
+    let secret: String
+    if let file = options.passwordFile {
+      switch readPassword(file) {
+      case .success(let read):
+        secret = read.password
+        warnings += read.warnings
+      case .failure(let error):
+        return ShellResult(output: .failure(error.message))
+      }
+    } else if let password {
+      secret = password
+    } else {
+      return ShellResult(output: .failure(Self.noTerminalMessage))
+    }
+    let request = MigrationRequest(
+      sourceHost: host, domain: options.domain, targetHost: options.targetHost,
+      user: options.user, password: secret, targetName: options.targetName,
+      dryRun: options.dryRun, force: options.force)
+    do {
+      if options.dryRun {
+        let failures = try datacenter.dryRun(request).flatMap(\.failures)
+        guard !failures.isEmpty else { return ShellResult(output: CommandOutput(lines: warnings)) }
+        let lines =
+          warnings + failures
+          + ["Domain Migration of LDom \(options.domain) would fail if attempted"]
+        return ShellResult(output: CommandOutput(lines: lines, status: 1))
+      }
+      let id = try datacenter.startMigration(request)
+      return ShellResult(output: CommandOutput(lines: warnings), migration: id)
+    } catch {
+      return ShellResult(output: CommandOutput(lines: warnings + [error.message], status: 1))
+    }
+  }
+
+  /// The first line of the password file; the file is named in every message, the password
+  /// in none.
+  func readPassword(_ file: String) -> Result<(password: String, warnings: [String]), LdmError> {
+    let contents: FileContents
+    do {
+      contents = try files.read(file, relativeTo: baseDirectory)
+    } catch .notFound {
+      return .failure(LdmError("Password file \(file) does not exist"))
+    } catch {
+      return .failure(LdmError("Password file \(file) cannot be read"))
+    }
+    var firstLine = Substring(
+      contents.text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+    if firstLine.last == "\r" { firstLine = firstLine.dropLast() }
+    guard !firstLine.isEmpty else {
+      return .failure(LdmError("Password file \(file) is empty"))
+    }
+    let warnings =
+      contents.readableByOthers ? ["Warning: password file \(file) is readable by others"] : []
+    return .success((String(firstLine), warnings))
+  }
+}

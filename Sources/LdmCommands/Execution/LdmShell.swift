@@ -1,0 +1,122 @@
+import Hypervisor
+import Migration
+
+/// Runs command lines on a host of a ``Datacenter``, as a shell on that host's control domain
+/// would: output lines and an exit status; nothing changes when a command fails.
+///
+/// Used by the run mode, the console's `:` prompt and tests; it runs on the thread that owns
+/// the datacenter.
+public struct LdmShell {
+  public let datacenter: Datacenter
+  /// Where `-p FILE` is read from.
+  public var files: any FileReading
+  /// Relative password file paths are taken relative to this directory (the run mode: the
+  /// script's directory).
+  public var baseDirectory: String
+
+  public init(
+    datacenter: Datacenter, files: any FileReading = LocalFiles(), baseDirectory: String = ""
+  ) {
+    self.datacenter = datacenter
+    self.files = files
+    self.baseDirectory = baseDirectory
+  }
+
+  /// Parses and runs `line` on `host`. `password` answers the `Target Password:` prompt of
+  /// an `ldm migrate` without `-p`; nil means there is no terminal to prompt on.
+  public func run(_ line: String, on host: String, password: String? = nil) -> ShellResult {
+    if line.trimmingWhitespace().isEmpty { return ShellResult(output: CommandOutput()) }
+    do {
+      return run(try LdmCommandLine.parse(line), on: host, password: password)
+    } catch {
+      return ShellResult(output: .failure(error.message))
+    }
+  }
+
+  /// Runs a parsed line on `host`.
+  public func run(_ line: LdmCommandLine, on host: String, password: String? = nil)
+    -> ShellResult
+  {
+    guard let machine = datacenter.host(named: host) else {
+      return ShellResult(output: .failure("ldm-console: no host named \(host)"))
+    }
+    if case .migrate(let options) = line.command {
+      return migrate(options, on: host, password: password)
+    }
+    var output: CommandOutput
+    do {
+      output = try execute(line.command, on: machine)
+    } catch {
+      output = .failure(error.message)
+    }
+    guard let filter = line.filter, output.succeeded else { return ShellResult(output: output) }
+    // Like `grep` at the end of a pipe: the filtered lines, status 1 when none matched.
+    let kept = output.lines.filter(filter.matches)
+    return ShellResult(output: CommandOutput(lines: kept, status: kept.isEmpty ? 1 : 0))
+  }
+
+  /// The rest of an `ldm migrate`'s output once its migration has ended; nil while it runs.
+  public func completion(of id: MigrationID) -> CommandOutput? {
+    guard let migration = datacenter.migration(id) else {
+      return .failure("ldm-console: migration \(id) is no longer known")
+    }
+    switch migration.outcome {
+    case nil: return nil
+    case .completed: return CommandOutput()
+    case .failed(let lines): return CommandOutput(lines: lines, status: 1)
+    case .cancelled:
+      return CommandOutput(
+        lines: [
+          "Migration of domain \(migration.domainName) was cancelled",
+          "Domain Migration of LDom \(migration.domainName) failed",
+        ], status: 1)
+    }
+  }
+
+  func execute(_ command: LdmCommand, on host: Host) throws(LdmError) -> CommandOutput {
+    do {
+      switch command {
+      case .listDomains(let options): return list(options, on: host)
+      case .listServices: return CommandOutput(lines: ServicesFormatter.lines(host.snapshot()))
+      case .psrinfo: return CommandOutput(lines: HardwareFormatter.psrinfo(host.snapshot()))
+      case .prtconf: return CommandOutput(lines: HardwareFormatter.prtconf(host.snapshot()))
+      case .cancelMigration(let domain):
+        try datacenter.cancelMigration(of: domain, on: host.name)
+      case .migrate:
+        preconditionFailure("migrate is run by migrate(_:on:password:)")
+      default:
+        try LifecycleExecutor.execute(command, on: host)
+      }
+    } catch {
+      throw LdmError(error.message)
+    }
+    return CommandOutput()
+  }
+
+  func list(_ options: LdmCommand.ListOptions, on host: Host) -> CommandOutput {
+    let snapshot = host.snapshot()
+    let missing = options.names.filter { snapshot.domain(named: $0) == nil }
+    let errors = missing.map { "Domain \($0) not found" }
+    let domains =
+      options.names.isEmpty
+      ? snapshot.domains : options.names.compactMap { snapshot.domain(named: $0) }
+    let status: Int32 = missing.isEmpty ? 0 : 1
+    guard !domains.isEmpty else { return CommandOutput(lines: errors, status: status) }
+    var lines: [String]
+    switch options.format {
+    case .table: lines = DomainListFormatter.table(domains)
+    case .parseable: lines = DomainListFormatter.parseable(domains)
+    case .long:
+      let separator = String(repeating: "-", count: 78)
+      lines = Array(
+        domains.map { LongListFormatter.lines($0, on: snapshot) }.joined(separator: [separator]))
+    case .status:
+      let datacenter = self.datacenter.snapshot()
+      lines = Array(
+        domains.map {
+          StatusFormatter.lines(domain: $0.name, host: host.name, datacenter: datacenter)
+        }.joined(separator: [""]))
+    }
+    return CommandOutput(lines: errors + lines, status: status)
+  }
+}

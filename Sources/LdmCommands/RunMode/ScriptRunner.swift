@@ -1,0 +1,130 @@
+import Hypervisor
+import Migration
+
+/// Runs a ``RunScript`` against a datacenter on a virtual clock and writes the transcript:
+/// each line echoed as `HOST# command`, then its output. Time passes only when the script
+/// says so (`sleep`, `wait`, a foreground migration), so a run is instant and deterministic.
+public final class ScriptRunner {
+  public let script: RunScript
+  public let shell: LdmShell
+  let write: (String) -> Void
+  var jobs: [Job] = []
+  var nextJob = 1
+  var failed = false
+
+  /// The longest the runner lets simulated time run while waiting for a migration.
+  public static let waitLimit: Double = 86_400
+
+  /// A background command.
+  struct Job {
+    var number: Int
+    var text: String
+    var migration: MigrationID?
+    /// For a command that ended at once (anything but a started migration).
+    var status: Int32
+  }
+
+  /// `write` receives the transcript one line at a time, without newline.
+  public init(script: RunScript, shell: LdmShell, write: @escaping (String) -> Void) {
+    self.script = script
+    self.shell = shell
+    self.write = write
+  }
+
+  var datacenter: Datacenter { shell.datacenter }
+
+  /// Runs every step, then waits for background commands. Returns 0 when every command
+  /// succeeded, 1 when any failed.
+  public func run() -> Int32 {
+    for step in script.steps {
+      perform(step.action)
+      reportFinishedJobs()
+    }
+    waitForJobs()
+    return failed ? 1 : 0
+  }
+
+  func perform(_ action: RunScript.Action) {
+    switch action {
+    case .command(let host, let line, let background):
+      write("\(host)# \(line)\(background ? " &" : "")")
+      if background {
+        startJob(line, on: host)
+      } else {
+        runForeground(line, on: host)
+      }
+    case .sleep(let seconds, let text):
+      write(text)
+      datacenter.advance(by: seconds)
+    case .wait:
+      write("wait")
+      waitForJobs()
+    case .fault(let fault, let trigger, let text):
+      write(text)
+      do {
+        try datacenter.inject(fault, when: trigger)
+      } catch {
+        emit(.failure(error.message))
+      }
+    }
+  }
+
+  func runForeground(_ line: String, on host: String) {
+    let result = shell.run(line, on: host)
+    emit(result.output, recordFailure: result.migration == nil)
+    guard let id = result.migration else { return }
+    // ldm blocks until the migration ends; meanwhile background ones move too.
+    let ended = datacenter.advance(
+      until: { self.shell.completion(of: id) != nil }, limit: Self.waitLimit)
+    guard ended, let completion = shell.completion(of: id) else {
+      emit(.failure("ldm-console: migration \(id) still running after the wait limit"))
+      return
+    }
+    emit(completion)
+  }
+
+  func startJob(_ line: String, on host: String) {
+    let number = nextJob
+    nextJob += 1
+    write("[\(number)] started")
+    let result = shell.run(line, on: host)
+    for text in result.output.lines { write(text) }
+    jobs.append(
+      Job(number: number, text: line, migration: result.migration, status: result.output.status))
+  }
+
+  /// Prints `[N] Done  COMMAND` or `[N] Exit S  COMMAND` and the rest of its output for every
+  /// background command that has ended, as a shell does before its next prompt.
+  func reportFinishedJobs() {
+    var running: [Job] = []
+    for job in jobs {
+      var output = CommandOutput(status: job.status)
+      if let id = job.migration {
+        guard let completion = shell.completion(of: id) else {
+          running.append(job)
+          continue
+        }
+        output = completion
+      }
+      write("[\(job.number)] \(output.succeeded ? "Done" : "Exit \(output.status)")  \(job.text)")
+      emit(output)
+    }
+    jobs = running
+  }
+
+  func waitForJobs() {
+    let ids = jobs.compactMap(\.migration)
+    let ended = datacenter.advance(
+      until: { ids.allSatisfy { self.shell.completion(of: $0) != nil } }, limit: Self.waitLimit)
+    if !ended {
+      emit(.failure("ldm-console: background migrations still running after the wait limit"))
+    }
+    reportFinishedJobs()
+  }
+
+  /// Writes a command's lines and remembers a failure for the exit status.
+  func emit(_ output: CommandOutput, recordFailure: Bool = true) {
+    for line in output.lines { write(line) }
+    if recordFailure, !output.succeeded { failed = true }
+  }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import LdmCommands
+
+/// `ldm-console run`: the headless run mode (DESIGN §6).
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a script of ldm command lines against a scenario and print a transcript.",
+    discussion: """
+      A script line is one of:
+        HOST# COMMAND        run COMMAND (ldm …, psrinfo -pv, prtconf -pv) on HOST
+        COMMAND              run it on the scenario's first host
+        COMMAND &            run it in the background; its end is reported as
+                             [N] Done  COMMAND  or  [N] Exit 1  COMMAND
+        sleep DURATION       let simulated time pass (500ms, 3s, 2m)
+        wait                 wait for every background command
+        fault KIND [after PHASE|after DURATION]
+                             KIND: link-down, target-oom, target-crash, slow-link RATE
+        # comment            ignored, as are blank lines
+
+      Time is simulated: a run is instant and deterministic. A foreground
+      ldm migrate waits until its migration ends. Password files (-p FILE) are
+      read relative to the script's directory; without -p, ldm migrate fails as
+      there is no terminal to prompt for the password.
+
+      Exit status: 0 when every command succeeded, 1 when any failed (the script
+      still runs to its end), 2 for a bad script, scenario or option.
+      """)
+
+  @Option(help: "A scenario YAML file (default: the built-in seed walkthrough).")
+  var scenario: String?
+
+  @Option(help: "Link bandwidth, e.g. 1Gbit/s, 10Gbit/s, unlimited.")
+  var link: String?
+
+  @Option(help: "Longest suspension allowed, e.g. 300ms.")
+  var downtimeLimit: String?
+
+  @Option(help: "Pre-copy passes before suspending anyway.")
+  var maxPasses: String?
+
+  @Flag(help: "Throttle a guest that dirties memory faster than it can be sent.")
+  var autoConverge = false
+
+  @Option(help: "Write every engine event to FILE as JSON lines.")
+  var events: String?
+
+  @Argument(help: "The script to run.")
+  var script: String?
+
+  func run() throws {
+    guard let script else {
+      Self.fail("ldm-console run: missing SCRIPT (see ldm-console run --help)")
+    }
+    var eventFile: FileHandle?
+    if let events {
+      guard FileManager.default.createFile(atPath: events, contents: nil),
+        let handle = FileHandle(forWritingAtPath: events)
+      else {
+        Self.fail("ldm-console run: cannot write events file \(events)")
+      }
+      eventFile = handle
+    }
+    defer { try? eventFile?.close() }
+    let arguments = RunMode.Arguments(
+      scriptPath: script, scenarioPath: scenario, link: link, downtimeLimit: downtimeLimit,
+      maxPasses: maxPasses, autoConverge: autoConverge)
+    let output = RunMode.Output(
+      transcript: { print($0) },
+      error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+      events: eventFile.map { handle in { handle.write(Data(($0 + "\n").utf8)) } })
+    let status = RunMode.run(
+      arguments, files: LocalFiles(),
+      workingDirectory: FileManager.default.currentDirectoryPath, output: output)
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  static func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    Foundation.exit(2)
+  }
+}
