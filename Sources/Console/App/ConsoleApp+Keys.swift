@@ -1,0 +1,131 @@
+import LdmCommands
+import Migration
+
+extension ConsoleApp {
+  /// A key on the main screen (no dialog open).
+  static func handleKey(_ key: KeyEvent, _ state: inout ConsoleState) -> [ConsoleCommand] {
+    switch key {
+    case .up, .character("k"): moveSelection(by: -1, &state)
+    case .down, .character("j"): moveSelection(by: 1, &state)
+    case .home: moveSelection(by: Int.min / 2, &state)
+    case .end: moveSelection(by: Int.max / 2, &state)
+    case .tab, .backtab, .left, .right:
+      if !state.targetHost.isEmpty { state.focus = state.focus.other }
+    case .character("["): selectMigration(by: -1, &state)
+    case .character("]"): selectMigration(by: 1, &state)
+    case .pageUp: state.logScrollBack = min(state.logScrollBack + 5, max(0, state.log.count - 1))
+    case .pageDown: state.logScrollBack = max(0, state.logScrollBack - 5)
+    case .character("m"): openMigrateForm(&state)
+    case .character("c"): askToCancel(&state)
+    case .character(":"):
+      state.dialog = .commandLine(CommandPrompt(host: state.hostName(state.focus)))
+    case .character("f"): state.dialog = .faultMenu(FaultMenu())
+    case .character("t"): return [nextTheme(&state)]
+    case .character("+"), .character("="): return changeSpeed(by: 1, &state)
+    case .character("-"), .character("_"): return changeSpeed(by: -1, &state)
+    case .character(" "):
+      state.live.isPaused.toggle()
+      return [.engine(.setPaused(state.live.isPaused))]
+    case .character("n"):
+      state.live.isStepping = true
+      return [.engine(.pauseAtNextPhase)]
+    case .character("?"), .function(1): state.dialog = .help(offset: 0)
+    case .character("q"):
+      if state.isMigrating {
+        state.dialog = .quitConfirm
+      } else {
+        return [.quit]
+      }
+    default: break
+    }
+    return []
+  }
+
+  static func moveSelection(by step: Int, _ state: inout ConsoleState) {
+    guard let domains = state.host(state.focus)?.domains, !domains.isEmpty else { return }
+    let current = state.selection(state.focus).index
+    let index = min(max(0, current &+ step), domains.count - 1)
+    state.setSelection(DomainSelection(name: domains[index].name, index: index), for: state.focus)
+  }
+
+  static func selectMigration(by step: Int, _ state: inout ConsoleState) {
+    let migrations = state.datacenter.migrations
+    guard !migrations.isEmpty else { return }
+    let current =
+      state.shownMigration.flatMap { shown in
+        migrations.firstIndex { $0.id == shown.id }
+      } ?? migrations.count - 1
+    let index = min(max(0, current + step), migrations.count - 1)
+    state.selectedMigration = migrations[index].id
+  }
+
+  static func openMigrateForm(_ state: inout ConsoleState) {
+    guard let domain = state.selectedDomain else {
+      state.dialog = .message(title: "Migrate", lines: ["No domain is selected."])
+      return
+    }
+    if domain.isControl {
+      state.dialog = .message(
+        title: "Migrate \(domain.name)",
+        lines: ["\(domain.name) is the control domain and cannot be migrated."])
+      return
+    }
+    state.dialog = .migrate(
+      MigrateForm(
+        sourceHost: state.hostName(state.focus), domain: domain.name,
+        targetHost: state.hostName(state.focus.other)))
+  }
+
+  static func askToCancel(_ state: inout ConsoleState) {
+    guard let domain = state.selectedDomain else {
+      state.dialog = .message(title: "Cancel", lines: ["No domain is selected."])
+      return
+    }
+    let host = state.hostName(state.focus)
+    let title = "Cancel migration of \(domain.name)"
+    if let migration = state.datacenter.activeMigration(of: domain.name, on: host) {
+      if migration.sourceHost != host {
+        // ldm's own refusal, said at once rather than after a round trip to the engine.
+        state.dialog = .message(
+          title: title,
+          lines: [
+            "Migration of domain \(domain.name) can only be cancelled from the source machine"
+          ])
+      } else if migration.isHandingOff {
+        state.dialog = .message(
+          title: title,
+          lines: [
+            "Migration of domain \(domain.name) is in hand-off and can no longer be cancelled"
+          ])
+      } else {
+        state.dialog = .cancelConfirm(domain: domain.name, host: host)
+      }
+    } else if domain.migrationRole == .error {
+      // cancel-operation is how ldm clears the error a failed hand-off leaves.
+      state.dialog = .cancelConfirm(domain: domain.name, host: host)
+    } else {
+      state.dialog = .message(
+        title: title, lines: ["No migration of domain \(domain.name) is in progress"])
+    }
+  }
+
+  static func nextTheme(_ state: inout ConsoleState) -> ConsoleCommand {
+    state.themeIndex = (state.themeIndex + 1) % state.themeNames.count
+    note("theme \(state.themeName)", &state)
+    return .setTheme(state.themeName)
+  }
+
+  static func changeSpeed(by step: Int, _ state: inout ConsoleState) -> [ConsoleCommand] {
+    let speeds = ConsoleState.speeds
+    let current = state.live.speed
+    let next: Double?
+    if step > 0 {
+      next = speeds.first { $0 > current + 1e-9 }
+    } else {
+      next = speeds.last { $0 < current - 1e-9 }
+    }
+    guard let next else { return [] }
+    state.live.speed = next
+    return [.engine(.setSpeed(next))]
+  }
+}

@@ -1,0 +1,59 @@
+/// The dialog on top of the screen; while one is open it receives every key.
+public enum ConsoleDialog: Sendable, Equatable {
+  case migrate(MigrateForm)
+  /// `c` on a migrating source: `Cancel migration of ldom01? (y/n)`.
+  case cancelConfirm(domain: String, host: String)
+  case faultMenu(FaultMenu)
+  /// The key list; the value is how far it is scrolled.
+  case help(offset: Int)
+  /// The `:` prompt on a host.
+  case commandLine(CommandPrompt)
+  /// The output of an ldm command line, scrollable.
+  case commandOutput(CommandOutput)
+  /// `q` while a migration runs.
+  case quitConfirm
+  /// A refusal or notice, closed by any key.
+  case message(title: String, lines: [String])
+}
+
+/// The `:` prompt: an ldm command line typed on one host, with history.
+public struct CommandPrompt: Sendable, Equatable {
+  public var host: String
+  public var input: TextInput
+  /// Position in the history while browsing it with Up/Down; nil while editing a new line.
+  public var historyIndex: Int?
+  /// What was typed before browsing the history, given back by Down past the newest entry.
+  public var draft: String
+
+  public init(host: String, input: TextInput = TextInput("ldm ")) {
+    self.host = host
+    self.input = input
+    historyIndex = nil
+    draft = input.value
+  }
+
+  /// `sparc-t4-a# `.
+  public var prompt: String { "\(host)# " }
+}
+
+/// The output pane of an ldm command line.
+public struct CommandOutput: Sendable, Equatable {
+  public var host: String
+  public var line: String
+  /// Nil until the engine answers.
+  public var lines: [String]?
+  public var status: Int32?
+  /// The ticket whose answer fills the pane.
+  public var ticket: Int
+  /// First line shown.
+  public var offset: Int = 0
+
+  public init(host: String, line: String, ticket: Int) {
+    self.host = host
+    self.line = line
+    self.ticket = ticket
+  }
+
+  /// The pane's title: the line as typed after its prompt.
+  public var title: String { "\(host)# \(line)" }
+}

@@ -1,0 +1,53 @@
+import Hypervisor
+import Migration
+
+/// The `f` menu: which fault to inject and when.
+public struct FaultMenu: Sendable, Equatable {
+  /// One fault on offer, with the words the menu shows.
+  public struct Choice: Sendable, Equatable {
+    public var fault: Fault
+    public var title: String
+  }
+
+  /// The faults on offer, in menu order.
+  public static let choices: [Choice] = [
+    Choice(fault: .linkDown, title: "Link down"),
+    Choice(fault: .targetOutOfMemory, title: "Target out of memory"),
+    Choice(fault: .targetCrash, title: "Target manager crash"),
+    Choice(fault: .slowLink(bitsPerSecond: 10e6), title: "Slow link: 10 Mbit/s"),
+    Choice(fault: .slowLink(bitsPerSecond: 100e6), title: "Slow link: 100 Mbit/s"),
+    Choice(fault: .slowLink(bitsPerSecond: 1e9), title: "Link back to 1 Gbit/s"),
+  ]
+
+  /// When the fault fires: now, or after one of the phases that have a successor.
+  public static let triggers: [FaultTrigger] =
+    [.now] + Phase.allCases.filter { $0 != .handOff }.map { .afterPhase($0) }
+
+  public var selected = 0
+  public var triggerIndex = 0
+
+  public init(selected: Int = 0, triggerIndex: Int = 0) {
+    self.selected = selected
+    self.triggerIndex = triggerIndex
+  }
+
+  public var choice: Choice { Self.choices[selected] }
+  public var trigger: FaultTrigger { Self.triggers[triggerIndex] }
+
+  /// `now` or `after phase 3 (State transfer)`.
+  public static func title(of trigger: FaultTrigger) -> String {
+    switch trigger {
+    case .now: "now"
+    case .afterPhase(let phase): "after phase \(phase.rawValue) (\(phase.title))"
+    case .afterDelay(let seconds): "after \(Units.formatDuration(seconds))"
+    }
+  }
+
+  mutating func move(by step: Int) {
+    selected = (selected + step + Self.choices.count) % Self.choices.count
+  }
+
+  mutating func moveTrigger(by step: Int) {
+    triggerIndex = (triggerIndex + step + Self.triggers.count) % Self.triggers.count
+  }
+}

@@ -1,0 +1,121 @@
+/// Every key of the console, for the footer and the help screen: one list, so that no key
+/// can be missing from both.
+enum KeyHelp {
+  /// A key hint and how much it matters when the footer is short of room (0 = always shown).
+  struct Hint {
+    var item: Footer.Item
+    var rank: Int
+
+    init(_ key: String, _ text: String, rank: Int) {
+      item = Footer.Item(key: key, text: text)
+      self.rank = rank
+    }
+  }
+
+  /// The footer's hints while `dialog` is open (nil: the main screen), in display order.
+  static func footer(for dialog: ConsoleDialog?, migrations: Int) -> [Hint] {
+    switch dialog {
+    case nil:
+      var hints = [
+        Hint("m", "migrate", rank: 1), Hint("c", "cancel", rank: 2), Hint(":", "ldm", rank: 3),
+        Hint("f", "fault", rank: 6), Hint("t", "theme", rank: 9), Hint("+/-", "speed", rank: 7),
+        Hint("space", "pause", rank: 4), Hint("n", "step", rank: 8),
+      ]
+      if migrations > 1 { hints.append(Hint("[ ]", "migration", rank: 5)) }
+      return hints + [Hint("?", "help", rank: 0), Hint("q", "quit", rank: 0)]
+    case .migrate?:
+      return [
+        Hint("Tab", "next field", rank: 1), Hint("Space", "toggle", rank: 2),
+        Hint("Enter", "migrate", rank: 0), Hint("Esc", "close", rank: 0),
+      ]
+    case .cancelConfirm?, .quitConfirm?:
+      return [Hint("y", "yes", rank: 0), Hint("n", "no", rank: 0), Hint("Esc", "close", rank: 0)]
+    case .faultMenu?:
+      return [
+        Hint("↑↓", "fault", rank: 1), Hint("←→", "when", rank: 1), Hint("Enter", "inject", rank: 0),
+        Hint("Esc", "close", rank: 0),
+      ]
+    case .help?:
+      return [Hint("↑↓ PgUp PgDn", "scroll", rank: 1), Hint("Esc", "close", rank: 0)]
+    case .commandLine?:
+      return [
+        Hint("Enter", "run", rank: 0), Hint("↑↓", "history", rank: 1),
+        Hint("^A ^E ^U ^K ^W", "edit", rank: 2), Hint("Esc", "close", rank: 0),
+      ]
+    case .commandOutput?:
+      return [
+        Hint("↑↓ PgUp PgDn", "scroll", rank: 1), Hint("Home End", "top/end", rank: 2),
+        Hint(":", "another command", rank: 1), Hint("Esc", "close", rank: 0),
+      ]
+    case .message?:
+      return [Hint("Enter", "close", rank: 0), Hint("Esc", "close", rank: 0)]
+    }
+  }
+
+  /// The help screen: sections of keys and what they do.
+  static let sections: [(title: String, keys: [(String, String)])] = [
+    (
+      "Main screen",
+      [
+        ("↑ ↓  j k", "select a domain of the focused host"),
+        ("Home End", "first / last domain"),
+        ("Tab ← →", "switch between the source and target host"),
+        ("[ ]", "previous / next migration in the panel"),
+        ("PgUp PgDn", "scroll the log back / forward"),
+        ("m", "migrate the selected domain (form: target, password, -n, -f)"),
+        ("c", "cancel the selected domain's migration (from the source host)"),
+        (":", "ldm command line on the focused host"),
+        ("f", "inject a fault: link down, target out of memory, crash, slow link"),
+        ("t", "next colour theme"),
+        ("+ -", "simulated speed ×¼ … ×16"),
+        ("space", "pause / resume simulated time"),
+        ("n", "presenter step: run to the next phase, then pause"),
+        ("?  F1", "this help"),
+        ("q", "quit (asks while a migration runs)"),
+      ]
+    ),
+    (
+      "Migrate form",
+      [
+        ("Tab Shift-Tab ↑ ↓", "next / previous field"),
+        ("Space", "toggle dry run (-n) or force (-f)"),
+        ("Enter", "migrate (or run the pre-checks, with dry run)"),
+        ("target", "[user@]host[:name]: edit the name after : to rename"),
+      ]
+    ),
+    (
+      "Command line and output",
+      [
+        ("Enter", "run the line; its output opens in a pane"),
+        ("↑ ↓", "history of lines (prompt); scroll (output)"),
+        ("^A ^E ^U ^K ^W", "start, end, cut before, cut after, cut word"),
+        ("PgUp PgDn Home End", "scroll the output"),
+        (":", "another command line, from the output pane"),
+      ]
+    ),
+    (
+      "Dialogs",
+      [
+        ("y n", "answer a question"),
+        ("← → Enter", "fault menu: when it fires, inject"),
+        ("Esc", "close any dialog; nothing else happens"),
+      ]
+    ),
+  ]
+
+  /// The help screen's lines: section titles and `key  what it does`.
+  static func lines(keyWidth: Int) -> [TextLine] {
+    var lines: [TextLine] = []
+    for section in sections {
+      if !lines.isEmpty { lines.append(TextLine([])) }
+      lines.append(TextLine(section.title, .title))
+      for (key, text) in section.keys {
+        lines.append(
+          TextLine([
+            Span("  " + TextLayout.pad(key, to: keyWidth), .footerKey), Span(text, .text),
+          ]))
+      }
+    }
+    return lines
+  }
+}

@@ -1,0 +1,159 @@
+import Hypervisor
+import Migration
+
+/// The selected migration: its five phases, what the current one does, a progress bar, the
+/// statistics of DESIGN §4 and sparklines of each pass's throughput and dirty rate.
+struct MigrationPanel {
+  var migration: MigrationSnapshot?
+  /// `(2/3)` when several migrations can be chosen with `[` and `]`.
+  var position: (index: Int, count: Int)?
+  var glyphs: GlyphSet
+
+  /// The box title: `ldom01 → sparc-t4-b:ldom_other`, with the outcome once it is known.
+  var title: String {
+    guard let migration else { return "Migration" }
+    var title = "\(migration.domain) \(glyphs.arrow) \(migration.targetHost)"
+    if migration.isRenamed { title += ":\(migration.targetName)" }
+    switch migration.outcome {
+    case .completed?: title += " \(glyphs.separator) completed"
+    case .failed?: title += " \(glyphs.separator) failed"
+    case .cancelled?: title += " \(glyphs.separator) cancelled"
+    case nil: if !migration.isLive { title += " \(glyphs.separator) cold" }
+    }
+    if let position, position.count > 1 {
+      title += "  (\(position.index + 1)/\(position.count), [ ] to switch)"
+    }
+    return title
+  }
+
+  /// Draws the panel's lines into `rect` (inside the box); sparklines need a fifth row.
+  func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
+    guard let migration else {
+      TextLine("No migration under way.", .textDim).draw(into: &buffer, in: rect.row(0))
+      TextLine([
+        Span("m", .footerKey, .bold), Span(" to migrate the selected domain, ", .textDim),
+        Span(":", .footerKey, .bold), Span(" for an ldm command line, ", .textDim),
+        Span("?", .footerKey, .bold), Span(" for every key", .textDim),
+      ]).draw(into: &buffer, in: rect.row(1), ellipsis: glyphs.ellipsis)
+      return
+    }
+    let width = rect.width
+    fitting(phaseLines(migration), width).draw(into: &buffer, in: rect.row(0))
+    caption(migration).draw(into: &buffer, in: rect.row(1), ellipsis: glyphs.ellipsis)
+    drawProgress(migration, into: &buffer, in: rect.row(2))
+    StatisticsLine(migration: migration, separator: glyphs.separator)
+      .line(width: width).draw(into: &buffer, in: rect.row(3))
+    if rect.height > 4 { drawSparklines(migration, into: &buffer, in: rect.row(4)) }
+  }
+
+  // MARK: Phases
+
+  private func mark(of phase: Phase, in migration: MigrationSnapshot) -> Span {
+    switch migration.outcome {
+    case .completed?: return Span(glyphs.done, .phaseDone)
+    case .failed?, .cancelled?:
+      if phase < migration.phase { return Span(glyphs.done, .phaseDone) }
+      return phase == migration.phase
+        ? Span(glyphs.failed, .phaseFailed) : Span(glyphs.pending, .phasePending)
+    case nil:
+      if phase < migration.phase { return Span(glyphs.done, .phaseDone) }
+      return phase == migration.phase
+        ? Span(glyphs.current, .phaseCurrent) : Span(glyphs.pending, .phasePending)
+    }
+  }
+
+  /// The timeline from the most to the least spelled out.
+  private func phaseLines(_ migration: MigrationSnapshot) -> [TextLine] {
+    let pass = migration.statistics.pass
+    func line(spaced: Bool, passes: Bool, titles: Bool) -> TextLine {
+      var spans: [Span] = []
+      for phase in Phase.allCases {
+        if !spans.isEmpty { spans.append(Span(spaced ? "  " : " ")) }
+        let mark = mark(of: phase, in: migration)
+        spans.append(mark)
+        let isCurrent = phase == migration.phase && migration.outcome == nil
+        var text = (spaced ? " " : "") + String(phase.rawValue)
+        if titles || isCurrent { text += " " + phase.title }
+        if passes, phase == .stateTransfer, pass > 0, migration.isLive { text += " (pass \(pass))" }
+        let role: Role =
+          isCurrent ? .phaseCurrent : mark.style.role == .phasePending ? .phasePending : .text
+        spans.append(Span(text, role))
+      }
+      return TextLine(spans)
+    }
+    return [
+      line(spaced: true, passes: true, titles: true),
+      line(spaced: false, passes: true, titles: true),
+      line(spaced: false, passes: false, titles: true),
+      line(spaced: false, passes: true, titles: false),
+      line(spaced: false, passes: false, titles: false),
+    ]
+  }
+
+  private func caption(_ migration: MigrationSnapshot) -> TextLine {
+    switch migration.outcome {
+    case nil:
+      return TextLine(migration.phase.caption, .textDim)
+    case .completed?:
+      var text = "Completed: \(migration.targetName) runs on \(migration.targetHost)"
+      if let downtime = migration.statistics.actualDowntime {
+        text += " \(glyphs.separator) downtime \(Units.formatDuration(downtime))"
+      }
+      text += " \(glyphs.separator) \(migration.domain) is gone from \(migration.sourceHost)"
+      return TextLine(text, .logSuccess)
+    case .failed(let lines)?:
+      return TextLine(lines.joined(separator: " \(glyphs.separator) "), .logError)
+    case .cancelled?:
+      return TextLine(
+        "Cancelled: \(migration.domain) runs on \(migration.sourceHost);"
+          + " the domain made on \(migration.targetHost) was destroyed", .logWarning)
+    }
+  }
+
+  // MARK: Progress
+
+  private func drawProgress(
+    _ migration: MigrationSnapshot, into buffer: inout ScreenBuffer, in row: Rect
+  ) {
+    let stats = migration.statistics
+    let sep = " \(glyphs.separator) "
+    let percent = ProgressBar.percentLabel(stats.progress)
+    let sent = "\(Figures.bytes(stats.transferredBytes)) sent"
+    let left = "\(Figures.bytes(stats.remainingBytes)) left"
+    let rate = Figures.bitRate(bytesPerSecond: stats.throughput)
+    let labels = [
+      "\(percent)   \(sent)\(sep)\(left)\(sep)\(rate)", "\(percent)   \(sent)\(sep)\(left)",
+      percent,
+    ]
+    let barWidth = max(10, row.width * 9 / 20)
+    let label = labels.first { DisplayWidth.of($0) + 1 + barWidth <= row.width } ?? percent
+    let split = row.splitLeft(min(row.width, max(barWidth, row.width - DisplayWidth.of(label) - 1)))
+    ProgressBar(fraction: stats.progress, glyphs: glyphs).draw(into: &buffer, in: split.left)
+    TextLine([Span(" " + label, .statValue)]).draw(into: &buffer, in: split.rest)
+  }
+
+  private func drawSparklines(
+    _ migration: MigrationSnapshot, into buffer: inout ScreenBuffer, in row: Rect
+  ) {
+    guard !migration.passes.isEmpty else {
+      let text = migration.isLive ? "no pre-copy pass finished yet" : "cold migration: no passes"
+      TextLine(text, .textDim).draw(into: &buffer, in: row)
+      return
+    }
+    let labels = ["throughput ", "  dirty rate "]
+    let room = (row.width - labels.reduce(0) { $0 + $1.count }) / 2
+    let width = min(max(0, room), max(8, migration.passes.count))
+    var x = buffer.put(labels[0], x: row.x, y: row.y, style: Style(.statLabel), clip: row)
+    let values = migration.passes.map(\.throughput)
+    Sparkline(values: values, role: .sparklineThroughput, glyphs: glyphs)
+      .draw(into: &buffer, in: Rect(x: x, y: row.y, width: width, height: 1).intersection(row))
+    x += min(width, values.count)
+    x = buffer.put(labels[1], x: x, y: row.y, style: Style(.statLabel), clip: row)
+    Sparkline(values: migration.passes.map(\.dirtyRate), role: .sparklineDirty, glyphs: glyphs)
+      .draw(into: &buffer, in: Rect(x: x, y: row.y, width: width, height: 1).intersection(row))
+  }
+
+  private func fitting(_ lines: [TextLine], _ width: Int) -> TextLine {
+    lines.first { $0.width <= width } ?? lines[lines.count - 1]
+  }
+}

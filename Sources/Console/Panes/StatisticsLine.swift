@@ -1,0 +1,74 @@
+import Hypervisor
+import Migration
+
+/// The statistics line of the migration panel: as many of the figures as fit, most telling
+/// first: `dirty 22 MiB/s · λ 0.19 converging · expected downtime 41 ms · elapsed 7.4 s`.
+struct StatisticsLine {
+  var migration: MigrationSnapshot
+  var separator: String
+
+  /// One figure: its label and value spans.
+  private typealias Item = [Span]
+
+  private var items: [Item] {
+    let stats = migration.statistics
+    let running = migration.outcome == nil
+    var items: [Item] = []
+    if migration.isLive {
+      items.append(figure("dirty", Figures.byteRate(stats.dirtyRate)))
+      let lambda = Figures.twoDecimals(stats.lambda)
+      items.append([
+        Span("λ ", .statLabel), Span(lambda, .statValue),
+        stats.isConverging
+          ? Span(" converging", .statGood) : Span(" not converging", .statBad),
+      ])
+    }
+    if let downtime = stats.actualDowntime {
+      items.append(figure("downtime", Units.formatDuration(downtime)))
+    } else if running, migration.isLive {
+      items.append(figure("expected downtime", Units.formatDuration(stats.expectedDowntime)))
+    }
+    items.append(figure("elapsed", Units.formatDuration(stats.elapsed)))
+    if running, let left = stats.estimatedTimeLeft {
+      items.append(figure("ETA", Units.formatDuration(left)))
+    }
+    if stats.throttle > 0 {
+      items.append([
+        Span("throttle ", .statLabel), Span("\(Int((stats.throttle * 100).rounded()))%", .statBad),
+      ])
+    }
+    if stats.pass > 0 { items.append(figure("pass", String(stats.pass))) }
+    items.append(figure("setup", Units.formatDuration(stats.setupTime)))
+    if migration.isLive {
+      items.append(
+        figure(
+          "pages",
+          "\(Figures.count(stats.normalPages)) sent, \(Figures.count(stats.zeroPages)) zero"
+        ))
+    }
+    items.append(figure("total", Figures.bytes(stats.totalBytes)))
+    return items
+  }
+
+  private func figure(_ label: String, _ value: String) -> Item {
+    [Span(label + " ", .statLabel), Span(value, .statValue)]
+  }
+
+  /// The figures that fit in `width`, in order of importance; one that does not fit is
+  /// skipped whole and a shorter one after it may still take the room.
+  func line(width: Int) -> TextLine {
+    var spans: [Span] = []
+    var used = 0
+    let gap = " \(separator) "
+    let gapWidth = DisplayWidth.of(gap)
+    for item in items {
+      let itemWidth = item.reduce(0) { $0 + $1.width }
+      let needed = itemWidth + (spans.isEmpty ? 0 : gapWidth)
+      guard used + needed <= width else { continue }
+      if !spans.isEmpty { spans.append(Span(gap, .textDim)) }
+      spans.append(contentsOf: item)
+      used += needed
+    }
+    return TextLine(spans)
+  }
+}

@@ -1,0 +1,55 @@
+import LdmCommands
+
+/// The bottom line: the keys that work right now, and on the right the clock, the speed and
+/// whether time is paused.
+struct StatusFooter {
+  var hints: [KeyHelp.Hint]
+  var live: LiveSnapshot
+  var glyphs: GlyphSet
+
+  /// `×2 · paused · 00:00:07.4`.
+  var status: String {
+    let speed = live.speed
+    let factor: String =
+      switch speed {
+      case 0.25: "¼"
+      case 0.5: "½"
+      default: speed == speed.rounded() ? String(Int(speed)) : String(speed)
+      }
+    var parts = ["×" + factor]
+    if live.isPaused { parts.append("paused") }
+    if live.isStepping { parts.append("stepping") }
+    parts.append(ConsoleApp.timestamp(live.datacenter.time))
+    return parts.joined(separator: " \(glyphs.separator) ")
+  }
+
+  func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
+    guard !rect.isEmpty else { return }
+    let row = rect.row(0)
+    let status = self.status + " "
+    let statusWidth = DisplayWidth.of(status)
+    let keys = row.inset(right: statusWidth + 1)
+    // Fill first so the status keeps the footer's colour even when no key hint fits.
+    buffer.fill(row, style: Style(.footerText))
+    Footer(items: Self.fitting(hints, width: keys.width)).draw(into: &buffer, in: keys)
+    buffer.put(
+      status, x: row.maxX - statusWidth, y: row.y, style: Style(.footerText, .bold), clip: row)
+  }
+
+  /// The hints that fit, most important first, shown in their own order.
+  static func fitting(_ hints: [KeyHelp.Hint], width: Int) -> [Footer.Item] {
+    var kept = Set<Int>()
+    var used = 1
+    for (index, hint) in hints.enumerated().sorted(by: {
+      ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset)
+    }) {
+      let item = hint.item
+      let itemWidth = 2 + DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.text)
+      if used + itemWidth <= width + 2 {
+        kept.insert(index)
+        used += itemWidth
+      }
+    }
+    return hints.indices.filter(kept.contains).map { hints[$0].item }
+  }
+}
