@@ -12,6 +12,11 @@ public struct RunScript: Sendable, Equatable {
     /// 1-based line number in the script.
     public var line: Int
     public var action: Action
+
+    public init(line: Int, action: Action) {
+      self.line = line
+      self.action = action
+    }
   }
 
   public enum Action: Sendable, Equatable {
