@@ -131,7 +131,7 @@ extension ConsoleApp {
       if history.last != line { state.commandHistory.append(line) }
       if state.commandHistory.count > 100 { state.commandHistory.removeFirst() }
       let ticket = state.issueTicket(for: .ldm(line: line, host: prompt.host))
-      state.dialog = .commandOutput(CommandOutput(host: prompt.host, line: line, ticket: ticket))
+      state.dialog = .commandOutput(CommandRun(host: prompt.host, line: line, ticket: ticket))
       return [.engine(.ldm(line: line, host: prompt.host, ticket: ticket))]
     case .up:
       guard !history.isEmpty else { break }

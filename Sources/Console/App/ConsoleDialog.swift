@@ -9,7 +9,7 @@ public enum ConsoleDialog: Sendable, Equatable {
   /// The `:` prompt on a host.
   case commandLine(CommandPrompt)
   /// The output of an ldm command line, scrollable.
-  case commandOutput(CommandOutput)
+  case commandOutput(CommandRun)
   /// `q` while a migration runs.
   case quitConfirm
   /// A refusal or notice, closed by any key.
@@ -37,7 +37,7 @@ public struct CommandPrompt: Sendable, Equatable {
 }
 
 /// The output pane of an ldm command line.
-public struct CommandOutput: Sendable, Equatable {
+public struct CommandRun: Sendable, Equatable {
   public var host: String
   public var line: String
   /// Nil until the engine answers.

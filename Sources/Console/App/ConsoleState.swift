@@ -109,13 +109,14 @@ public struct ConsoleState: Sendable, Equatable {
     return host.domain(named: name)
   }
 
-  /// The migration the panel shows.
+  /// The migration the panel shows: the chosen one, else the newest under way, else the one
+  /// that finished last (so that its outcome stays in view).
   public var shownMigration: MigrationSnapshot? {
     let migrations = datacenter.migrations
     if let id = selectedMigration, let chosen = migrations.first(where: { $0.id == id }) {
       return chosen
     }
-    return migrations.last { !$0.isFinished }
+    return migrations.last { !$0.isFinished } ?? migrations.last
   }
 
   /// Whether any migration is under way.

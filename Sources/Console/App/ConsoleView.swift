@@ -29,6 +29,8 @@ extension ConsoleApp {
     let (body, footerRow) = buffer.bounds.splitBottom(1)
     let layout = Layout(state: state, body: body)
 
+    let nameWidth = [HostSide.source, .target].flatMap { state.host($0)?.domains ?? [] }
+      .reduce(0) { max($0, DisplayWidth.of($1.name)) }
     for side in [HostSide.source, .target] {
       let rect = side == .source ? layout.sourceBox : layout.targetBox
       guard let host = state.host(side) else {
@@ -37,7 +39,7 @@ extension ConsoleApp {
       }
       HostTablePane(
         host: host, datacenter: state.datacenter, selection: state.selection(side),
-        isFocused: state.focus == side, glyphs: glyphs
+        isFocused: state.focus == side, nameWidth: nameWidth, glyphs: glyphs
       ).draw(into: &buffer, in: rect)
     }
 

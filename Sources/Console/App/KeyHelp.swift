@@ -62,10 +62,10 @@ enum KeyHelp {
         ("Tab ← →", "switch between the source and target host"),
         ("[ ]", "previous / next migration in the panel"),
         ("PgUp PgDn", "scroll the log back / forward"),
-        ("m", "migrate the selected domain (form: target, password, -n, -f)"),
-        ("c", "cancel the selected domain's migration (from the source host)"),
+        ("m", "migrate the selected domain (a form)"),
+        ("c", "cancel its migration (asks y/n; source host only)"),
         (":", "ldm command line on the focused host"),
-        ("f", "inject a fault: link down, target out of memory, crash, slow link"),
+        ("f", "fault menu: link down, target OOM, crash, slow link"),
         ("t", "next colour theme"),
         ("+ -", "simulated speed ×¼ … ×16"),
         ("space", "pause / resume simulated time"),
@@ -104,7 +104,7 @@ enum KeyHelp {
   ]
 
   /// The help screen's lines: section titles and `key  what it does`.
-  static func lines(keyWidth: Int) -> [TextLine] {
+  static func lines(keyWidth: Int, glyphs: GlyphSet) -> [TextLine] {
     var lines: [TextLine] = []
     for section in sections {
       if !lines.isEmpty { lines.append(TextLine([])) }
@@ -112,7 +112,8 @@ enum KeyHelp {
       for (key, text) in section.keys {
         lines.append(
           TextLine([
-            Span("  " + TextLayout.pad(key, to: keyWidth), .footerKey), Span(text, .text),
+            Span("  " + TextLayout.pad(glyphs.spell(key), to: keyWidth), .footerKey),
+            Span(glyphs.spell(text), .text),
           ]))
       }
     }

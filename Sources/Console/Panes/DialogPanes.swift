@@ -40,7 +40,8 @@ struct FaultMenuPane {
     }
     let when = inner.row(choices.count + 1)
     TextLine([
-      Span("When: ", .dialog), Span("‹ \(FaultMenu.title(of: menu.trigger)) ›", .inputFocus),
+      Span("When: ", .dialog),
+      Span(glyphs.spell("‹ \(FaultMenu.title(of: menu.trigger)) ›"), .inputFocus),
     ]).draw(into: &buffer, in: when)
     if !armed.isEmpty {
       TextLine("Armed: " + armed.joined(separator: ", "), .textDim)
@@ -55,7 +56,7 @@ struct HelpPane {
   var glyphs: GlyphSet
 
   func draw(into buffer: inout ScreenBuffer, in area: Rect) {
-    let lines = KeyHelp.lines(keyWidth: 20)
+    let lines = KeyHelp.lines(keyWidth: 19, glyphs: glyphs)
     let dialog = Dialog(
       title: "Keys", width: min(area.width - 2, 96), height: min(area.height - 2, lines.count + 2),
       glyphs: glyphs)
@@ -79,7 +80,7 @@ struct CommandPromptPane {
 
 /// The output of an ldm command line, in a large scrollable dialog.
 struct CommandOutputPane {
-  var output: CommandOutput
+  var output: CommandRun
   var glyphs: GlyphSet
 
   func draw(into buffer: inout ScreenBuffer, in area: Rect) {
@@ -119,8 +120,21 @@ struct TooSmallNotice {
       + " have \(width)×\(height))"
     let bounds = buffer.bounds
     guard !bounds.isEmpty else { return }
-    let cut = TextLayout.truncate(text, to: bounds.width, ellipsis: "")
-    let row = bounds.centered(width: DisplayWidth.of(cut), height: 1)
-    buffer.put(cut, x: row.x, y: row.y, style: Style(.notice), clip: row)
+    // Wrapped at spaces so that a narrow terminal still gets the whole sentence.
+    var lines: [String] = []
+    for word in text.split(separator: " ") {
+      if let last = lines.last, DisplayWidth.of(last) + 1 + DisplayWidth.of(word) <= bounds.width {
+        lines[lines.count - 1] = last + " " + word
+      } else {
+        lines.append(String(word))
+      }
+    }
+    let top = bounds.y + max(0, (bounds.height - lines.count) / 2)
+    for (index, line) in lines.enumerated() where top + index < bounds.maxY {
+      let lineWidth = min(bounds.width, DisplayWidth.of(line))
+      let row = Rect(
+        x: bounds.x + (bounds.width - lineWidth) / 2, y: top + index, width: lineWidth, height: 1)
+      buffer.put(line, x: row.x, y: row.y, style: Style(.notice), clip: row)
+    }
   }
 }

@@ -8,6 +8,8 @@ struct HostTablePane {
   var datacenter: DatacenterSnapshot
   var selection: DomainSelection
   var isFocused: Bool
+  /// The NAME column's width, shared by both boxes so that their columns line up.
+  var nameWidth: Int
   var glyphs: GlyphSet
 
   /// Rows the table needs inside the box: the header, one per domain, one per bar.
@@ -23,7 +25,7 @@ struct HostTablePane {
     let inner = Box(title: title(room: rect.width - 4), isFocused: isFocused, glyphs: glyphs)
       .draw(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }
-    let columns = TableColumn.layout(for: host.domains, width: inner.width)
+    let columns = TableColumn.layout(nameWidth: nameWidth, width: inner.width)
     var x = inner.x
     for column in columns {
       buffer.put(column.kind.header, x: x, y: inner.y, style: Style(.header), clip: inner)
@@ -102,6 +104,8 @@ struct HostTablePane {
       host.name + sep + vcpus + sep + memory,
       host.name + sep + "\(host.strandsFree)/\(host.cpu.strands) vCPU free" + sep
         + "\(Figures.memory(host.memoryFree))/\(Figures.memory(host.memoryTotal)) free",
+      host.name + sep + "\(host.strandsFree) vCPU free" + sep
+        + "\(Figures.memory(host.memoryFree)) free",
     ]
     return candidates.first { DisplayWidth.of($0) <= room } ?? host.name
   }

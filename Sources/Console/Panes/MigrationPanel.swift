@@ -41,7 +41,7 @@ struct MigrationPanel {
     fitting(phaseLines(migration), width).draw(into: &buffer, in: rect.row(0))
     caption(migration).draw(into: &buffer, in: rect.row(1), ellipsis: glyphs.ellipsis)
     drawProgress(migration, into: &buffer, in: rect.row(2))
-    StatisticsLine(migration: migration, separator: glyphs.separator)
+    StatisticsLine(migration: migration, glyphs: glyphs)
       .line(width: width).draw(into: &buffer, in: rect.row(3))
     if rect.height > 4 { drawSparklines(migration, into: &buffer, in: rect.row(4)) }
   }
@@ -106,7 +106,7 @@ struct MigrationPanel {
     case .cancelled?:
       return TextLine(
         "Cancelled: \(migration.domain) runs on \(migration.sourceHost);"
-          + " the domain made on \(migration.targetHost) was destroyed", .logWarning)
+          + " \(migration.targetName) was destroyed on \(migration.targetHost)", .logWarning)
     }
   }
 
@@ -120,14 +120,16 @@ struct MigrationPanel {
     let percent = ProgressBar.percentLabel(stats.progress)
     let sent = "\(Figures.bytes(stats.transferredBytes)) sent"
     let left = "\(Figures.bytes(stats.remainingBytes)) left"
-    let rate = Figures.bitRate(bytesPerSecond: stats.throughput)
+    let rate = Figures.bitRate(bytesPerSecond: Self.sendRate(migration))
     let labels = [
       "\(percent)   \(sent)\(sep)\(left)\(sep)\(rate)", "\(percent)   \(sent)\(sep)\(left)",
       percent,
     ]
-    let barWidth = max(10, row.width * 9 / 20)
+    // The bar takes about half the row, the figures the rest: long enough to see it move,
+    // short enough that the figures sit close to it.
+    let barWidth = max(10, min(row.width * 9 / 20, 80))
     let label = labels.first { DisplayWidth.of($0) + 1 + barWidth <= row.width } ?? percent
-    let split = row.splitLeft(min(row.width, max(barWidth, row.width - DisplayWidth.of(label) - 1)))
+    let split = row.splitLeft(min(row.width, barWidth))
     ProgressBar(fraction: stats.progress, glyphs: glyphs).draw(into: &buffer, in: split.left)
     TextLine([Span(" " + label, .statValue)]).draw(into: &buffer, in: split.rest)
   }
@@ -155,5 +157,14 @@ struct MigrationPanel {
 
   private func fitting(_ lines: [TextLine], _ width: Int) -> TextLine {
     lines.first { $0.width <= width } ?? lines[lines.count - 1]
+  }
+
+  /// The last finished pass's throughput, or before one finishes the average since the
+  /// transfer began, so the rate is never shown as zero while pages are moving.
+  static func sendRate(_ migration: MigrationSnapshot) -> Double {
+    let stats = migration.statistics
+    if stats.throughput > 0 { return stats.throughput }
+    let sending = stats.elapsed - stats.setupTime
+    return sending > 0 ? Double(stats.transferredBytes) / sending : 0
   }
 }

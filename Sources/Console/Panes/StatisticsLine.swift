@@ -5,7 +5,9 @@ import Migration
 /// first: `dirty 22 MiB/s · λ 0.19 converging · expected downtime 41 ms · elapsed 7.4 s`.
 struct StatisticsLine {
   var migration: MigrationSnapshot
-  var separator: String
+  var glyphs: GlyphSet
+
+  private var separator: String { glyphs.separator }
 
   /// One figure: its label and value spans.
   private typealias Item = [Span]
@@ -14,23 +16,25 @@ struct StatisticsLine {
     let stats = migration.statistics
     let running = migration.outcome == nil
     var items: [Item] = []
-    if migration.isLive {
+    // Dirty rate and λ are measured per finished pass: before the first one they mean nothing.
+    if migration.isLive, !migration.passes.isEmpty {
       items.append(figure("dirty", Figures.byteRate(stats.dirtyRate)))
       let lambda = Figures.twoDecimals(stats.lambda)
       items.append([
-        Span("λ ", .statLabel), Span(lambda, .statValue),
+        Span(glyphs.spell("λ "), .statLabel), Span(lambda, .statValue),
         stats.isConverging
           ? Span(" converging", .statGood) : Span(" not converging", .statBad),
       ])
     }
     if let downtime = stats.actualDowntime {
       items.append(figure("downtime", Units.formatDuration(downtime)))
-    } else if running, migration.isLive {
+    } else if running, migration.isLive, !migration.passes.isEmpty {
       items.append(figure("expected downtime", Units.formatDuration(stats.expectedDowntime)))
     }
     items.append(figure("elapsed", Units.formatDuration(stats.elapsed)))
-    if running, let left = stats.estimatedTimeLeft {
-      items.append(figure("ETA", Units.formatDuration(left)))
+    let rate = MigrationPanel.sendRate(migration)
+    if running, migration.phase >= .stateTransfer, rate > 0 {
+      items.append(figure("ETA", Units.formatDuration(Double(stats.remainingBytes) / rate)))
     }
     if stats.throttle > 0 {
       items.append([

@@ -20,7 +20,7 @@ struct StatusFooter {
     if live.isPaused { parts.append("paused") }
     if live.isStepping { parts.append("stepping") }
     parts.append(ConsoleApp.timestamp(live.datacenter.time))
-    return parts.joined(separator: " \(glyphs.separator) ")
+    return glyphs.spell(parts.joined(separator: " \(glyphs.separator) "))
   }
 
   func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
@@ -31,25 +31,30 @@ struct StatusFooter {
     let keys = row.inset(right: statusWidth + 1)
     // Fill first so the status keeps the footer's colour even when no key hint fits.
     buffer.fill(row, style: Style(.footerText))
-    Footer(items: Self.fitting(hints, width: keys.width)).draw(into: &buffer, in: keys)
+    Footer(items: Self.fitting(hints, width: keys.width, glyphs: glyphs)).draw(
+      into: &buffer, in: keys)
     buffer.put(
       status, x: row.maxX - statusWidth, y: row.y, style: Style(.footerText, .bold), clip: row)
   }
 
   /// The hints that fit, most important first, shown in their own order.
-  static func fitting(_ hints: [KeyHelp.Hint], width: Int) -> [Footer.Item] {
+  static func fitting(_ hints: [KeyHelp.Hint], width: Int, glyphs: GlyphSet) -> [Footer.Item] {
     var kept = Set<Int>()
     var used = 1
     for (index, hint) in hints.enumerated().sorted(by: {
       ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset)
     }) {
-      let item = hint.item
+      let item = spelled(hint.item, glyphs)
       let itemWidth = 2 + DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.text)
       if used + itemWidth <= width + 2 {
         kept.insert(index)
         used += itemWidth
       }
     }
-    return hints.indices.filter(kept.contains).map { hints[$0].item }
+    return hints.indices.filter(kept.contains).map { spelled(hints[$0].item, glyphs) }
+  }
+
+  private static func spelled(_ item: Footer.Item, _ glyphs: GlyphSet) -> Footer.Item {
+    Footer.Item(key: glyphs.spell(item.key), text: glyphs.spell(item.text))
   }
 }

@@ -28,7 +28,7 @@ struct TableColumn {
       case .vcpu: 4
       case .memory: 6
       case .util: 5
-      case .uptime: 11
+      case .uptime: 12
       }
     }
 
@@ -42,7 +42,7 @@ struct TableColumn {
       case .vcpu: 6
       case .memory: 9
       case .util: 6
-      case .uptime: 11
+      case .uptime: 13
       }
     }
 
@@ -79,9 +79,9 @@ struct TableColumn {
       }
     }
 
-    /// `3.1%` below 10, `12%` above, as ldm prints UTIL.
+    /// `3.1%`, `12.0%`: one decimal, as `ldm list` prints UTIL.
     static func percent(_ value: Double) -> String {
-      value < 10 ? ByteSize.oneDecimalString(value) + "%" : "\(Int(value.rounded()))%"
+      ByteSize.oneDecimalString(value) + "%"
     }
   }
 
@@ -92,8 +92,7 @@ struct TableColumn {
 
   /// The columns that fit in `width`, in ldm's order, dropping from the right: real ldm's
   /// widths when everything fits, else compact widths with one space between.
-  static func layout(for domains: [DomainSnapshot], width: Int) -> [TableColumn] {
-    let longestName = domains.reduce(0) { max($0, DisplayWidth.of($1.name)) }
+  static func layout(nameWidth longestName: Int, width: Int) -> [TableColumn] {
     let nameWidth = max(Kind.name.compactWidth, longestName)
     let ldmTotal =
       Kind.allCases.reduce(0) { $0 + $1.ldmWidth } - Kind.name.ldmWidth
