@@ -16,7 +16,8 @@ struct RunCommand: ParsableCommand {
         sleep DURATION       let simulated time pass (500ms, 3s, 2m)
         wait                 wait for every background command
         fault KIND [after PHASE|after DURATION]
-                             KIND: link-down, target-oom, target-crash, slow-link RATE
+                             KIND: link-down, target-oom, target-crash or
+                             slow-link RATE (e.g. 10Mbit/s)
         # comment            ignored, as are blank lines
 
       Time is simulated: a run is instant and deterministic. A foreground
