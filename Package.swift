@@ -48,6 +48,8 @@ let package = Package(
       name: "ldm-console",
       dependencies: [
         "LdmCommands",
+        "Console",
+        "ConsoleTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

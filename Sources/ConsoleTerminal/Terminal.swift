@@ -209,7 +209,32 @@ public final class Terminal {
       }
       return key
     }
+    if code == 0x1B { return escapeSequence() }
     return KeyEvent(characterCode: code)
+  }
+
+  /// After an ESC: a lone Escape, or an escape sequence this terminal's terminfo does not
+  /// know (tmux sends `ESC [ 4 ~` for End under TERM=xterm-256color). Known sequences become
+  /// their keys; unknown ones are swallowed whole, so their bytes never reach a text field
+  /// and their ESC never closes a dialog.
+  private func escapeSequence() -> KeyEvent? {
+    wtimeout(window, 0)
+    defer { wtimeout(window, Int32(inputTimeout)) }
+    var code: wint_t = 0
+    guard wget_wch(window, &code) == OK else { return .escape }
+    guard code == 0x5B || code == 0x4F else { return nil }  // Alt+key: ignored
+    var body = ""
+    while wget_wch(window, &code) == OK, let scalar = Unicode.Scalar(code) {
+      body.unicodeScalars.append(scalar)
+      if (0x40...0x7E).contains(code) { break }
+      if body.count > 16 { break }
+    }
+    let known: [String: KeyEvent] = [
+      "H": .home, "1~": .home, "7~": .home, "F": .end, "4~": .end, "8~": .end,
+      "3~": .delete, "5~": .pageUp, "6~": .pageDown, "A": .up, "B": .down, "C": .right,
+      "D": .left, "Z": .backtab,
+    ]
+    return known[body]
   }
 
   /// Leaves full-screen mode and gives the terminal back as it was. Idempotent; call it

@@ -1,14 +1,83 @@
 import ArgumentParser
+import Console
+import Foundation
+import Hypervisor
 
 @main
 struct LdmConsole: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ldm-console",
     abstract: "Watch and drive live migrations of logical domains between two hypervisors.",
+    discussion: """
+      With no subcommand, opens the full-screen console on the scenario (default: the
+      built-in seed walkthrough: hosts sparc-t4-a and sparc-t4-b, root password 'secret').
+      Press ? in the console for every key.
+      """,
     version: "0.1.0",
-    subcommands: [RunCommand.self])
+    subcommands: [RunCommand.self, SoakCommand.self])
+
+  @Option(help: "A scenario YAML file (default: the built-in seed walkthrough).")
+  var scenario: String?
+
+  @Option(
+    help:
+      "A theme: a built-in name (\(ThemeCatalog.builtinNames.joined(separator: ", "))) or a YAML file. NO_COLOR selects mono."
+  )
+  var theme: String?
+
+  /// ArgumentParser's entry point, with usage errors ending in status 2 and one line, as every
+  /// other bad input does (its default is 64 and a usage block).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        let message = Self.message(for: error)
+        exit(withError: "ldm-console: \(message) (see ldm-console --help)", status: 2)
+      }
+      exit(withError: error)
+    }
+  }
 
   func run() throws {
-    print(Self.helpMessage())
+    let environment = ProcessInfo.processInfo.environment
+    let scenario = Self.loadScenario(self.scenario)
+    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+    let themeSpec = theme ?? (noColor ? "mono" : "default")
+    let chosen: Theme
+    do {
+      chosen = try ThemeCatalog.load(themeSpec)
+    } catch {
+      Self.exit(withError: "\(error)", status: 2)
+    }
+    var names = ThemeCatalog.builtinNames
+    if !names.contains(themeSpec) { names.insert(themeSpec, at: 0) }
+    let session = ConsoleSession(
+      scenario: scenario, theme: chosen, themeNames: names,
+      themeIndex: names.firstIndex(of: themeSpec) ?? 0, monochrome: noColor && theme == nil,
+      environment: environment)
+    let status: Int32
+    do {
+      status = try session.run()
+    } catch {
+      Self.exit(withError: "\(error)", status: 2)
+    }
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  /// The scenario file or the built-in one; a bad file ends the program with its one line.
+  static func loadScenario(_ path: String?) -> Scenario {
+    guard let path else { return ScenarioLoader.builtin() }
+    do {
+      return try ScenarioLoader.load(path: path)
+    } catch {
+      exit(withError: error.description, status: 2)
+    }
+  }
+
+  static func exit(withError message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    Foundation.exit(status)
   }
 }

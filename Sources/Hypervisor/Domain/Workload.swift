@@ -29,15 +29,15 @@ public struct Workload: Sendable, Equatable {
     utilisation: 0.3)
   /// About 22 MiB/s into a small working set: converges in a few passes.
   public static let web = Workload(
-    name: "web", pagesPerSecond: 2_800, hotSetFraction: 0.03, hotWriteFraction: 0.9,
+    name: "web", pagesPerSecond: 2_800, hotSetFraction: 0.03, hotWriteFraction: 0.98,
     utilisation: 12)
   /// About 47 MiB/s over a large buffer cache: needs several passes.
   public static let database = Workload(
-    name: "database", pagesPerSecond: 6_000, hotSetFraction: 0.1, hotWriteFraction: 0.95,
+    name: "database", pagesPerSecond: 6_000, hotSetFraction: 0.1, hotWriteFraction: 0.98,
     utilisation: 45)
   /// About 180 MiB/s, more than a 1 Gbit/s link sends: never converges unthrottled.
   public static let stress = Workload(
-    name: "stress", pagesPerSecond: 23_000, hotSetFraction: 0.15, hotWriteFraction: 0.9,
+    name: "stress", pagesPerSecond: 23_000, hotSetFraction: 0.15, hotWriteFraction: 0.98,
     utilisation: 98)
 
   public static let presets = [idle, web, database, stress]

@@ -32,15 +32,31 @@ public final class GuestMemory {
   public init(byteCount: UInt64) {
     precondition(byteCount % UInt64(Self.pageSize) == 0, "memory must be whole pages")
     pageCount = Int(byteCount / UInt64(Self.pageSize))
-    // calloc: the kernel hands out zero pages lazily, so an untouched table costs nothing.
-    let raw = calloc(max(pageCount, 1), MemoryLayout<UnsafeMutableRawPointer?>.stride)!
-    table = raw.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: max(pageCount, 1))
+    tableBytes = max(pageCount, 1) * MemoryLayout<UnsafeMutableRawPointer?>.stride
+    table = Self.mapZeroed(tableBytes).bindMemory(
+      to: UnsafeMutableRawPointer?.self, capacity: max(pageCount, 1))
     dirty = DirtyBitmap(pageCount: pageCount)
   }
 
   deinit {
-    for slab in slabs { free(slab) }
-    free(table)
+    for slab in slabs { munmap(slab, Self.slabBytes) }
+    munmap(UnsafeMutableRawPointer(table), tableBytes)
+  }
+
+  private let tableBytes: Int
+  private static let slabBytes = pagesPerSlab * pageSize
+
+  /// Anonymous memory straight from the kernel: zero-filled and lazily backed, so untouched
+  /// pages cost nothing. (calloc would do the same only until glibc's adaptive mmap threshold
+  /// moves large blocks to the heap, where calloc must clear them and RSS never shrinks.)
+  private static func mapZeroed(_ bytes: Int) -> UnsafeMutableRawPointer {
+    guard
+      let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+      address != MAP_FAILED
+    else {
+      fatalError("out of memory mapping \(bytes) bytes of guest memory")
+    }
+    return address
   }
 
   /// Whether the page has storage. A page without storage is all zeros.
@@ -68,7 +84,7 @@ public final class GuestMemory {
   public func storageForGuestWrite(ofPage page: Int) -> UnsafeMutableRawPointer {
     dirty.set(page)
     if let existing = table[page] { return existing }
-    // Slabs come zeroed from calloc (fresh mmap'd pages), so no memset is needed.
+    // Slabs come zeroed from the kernel, so no memset is needed.
     let fresh = allocatePage()
     table[page] = fresh
     return fresh
@@ -141,12 +157,7 @@ public final class GuestMemory {
 
   private func allocatePage() -> UnsafeMutableRawPointer {
     if slabPagesUsed == Self.pagesPerSlab {
-      // calloc of 2 MiB is served by mmap: zeroed, page-aligned, and untouched pages cost no
-      // memory until written.
-      guard let slab = calloc(Self.pagesPerSlab, Self.pageSize) else {
-        fatalError("out of memory allocating guest pages")
-      }
-      slabs.append(slab)
+      slabs.append(Self.mapZeroed(Self.slabBytes))
       slabPagesUsed = 0
     }
     let page = slabs[slabs.count - 1] + slabPagesUsed * Self.pageSize

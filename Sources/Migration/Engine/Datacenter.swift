@@ -25,6 +25,9 @@ public final class Datacenter {
 
   /// Slices are at most this long, so cancel, faults and speed changes act promptly.
   public static let slice = 0.05
+  /// Slices in presenter mode: short, so stopping a migration at a phase change costs it at
+  /// most this much simulated time.
+  public static let presenterSlice = 0.002
   public static let finishedLimit = 32
   public static let eventLimit = 1000
 
@@ -56,7 +59,7 @@ public final class Datacenter {
   /// Lets `seconds` of simulated time pass: guests run, migrations move, faults fire.
   public func advance(by seconds: Double) {
     var left = seconds
-    while left > 1e-12 {
+    while left > 1e-6 {
       let step = min(Self.slice, left)
       runSlice(step)
       left -= step
@@ -64,17 +67,25 @@ public final class Datacenter {
   }
 
   /// Advances until `done` holds, at most `limit` seconds; returns whether it held.
+  ///
+  /// With `stoppingAtPhaseChanges` (presenter mode) a migration that enters a new phase
+  /// stands still for the rest of its slice, and slices are short, so `done` sees every phase
+  /// however briefly it lasts.
   @discardableResult
-  public func advance(until done: () -> Bool, limit: Double = 86_400) -> Bool {
+  public func advance(
+    until done: () -> Bool, limit: Double = 86_400, stoppingAtPhaseChanges: Bool = false
+  ) -> Bool {
     let deadline = now + limit
+    let slice = stoppingAtPhaseChanges ? Self.presenterSlice : Self.slice
     while !done() {
-      guard now < deadline else { return false }
-      runSlice(min(Self.slice, deadline - now))
+      // A remainder below a microsecond would not move `now` at all in floating point.
+      guard deadline - now > 1e-6 else { return false }
+      runSlice(min(slice, deadline - now), stoppingAtPhaseChanges: stoppingAtPhaseChanges)
     }
     return true
   }
 
-  func runSlice(_ seconds: Double) {
+  func runSlice(_ seconds: Double, stoppingAtPhaseChanges: Bool = false) {
     let start = now
     let end = now + seconds
     for host in hosts { host.advance(seconds: seconds) }
@@ -84,7 +95,7 @@ public final class Datacenter {
     for migration in running {
       migration.step(
         from: start, to: end, bandwidth: share, latency: settings.link.latency,
-        settings: settings, emit: record)
+        settings: settings, stopAtPhaseChange: stoppingAtPhaseChanges, emit: record)
     }
     now = end
     retireFinished()
@@ -185,7 +196,10 @@ public final class Datacenter {
   public func snapshot() -> DatacenterSnapshot {
     DatacenterSnapshot(
       time: now, hosts: hosts.map { $0.snapshot() },
-      migrations: (Array(finished) + running).map { $0.snapshot() },
+      // Not `Array(finished)`: copying an empty Deque into an array writes a zero count into
+      // the runtime's shared empty-array storage, a race ThreadSanitizer reports between
+      // threads that each snapshot their own datacenter.
+      migrations: finished.map { $0.snapshot() } + running.map { $0.snapshot() },
       settings: settings, armedFaults: armedFaults.map(\.description))
   }
 

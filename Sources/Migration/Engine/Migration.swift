@@ -25,6 +25,9 @@ public final class Migration {
   public internal(set) var announcedChecks: [PreCheckResult] = []
   /// When each phase started, in simulated seconds.
   public internal(set) var phaseStarts: [Phase: Double] = [:]
+  /// Wall-clock seconds spent computing the two memory digests before hand-off (the benchmark
+  /// reports page moving and verification apart).
+  public internal(set) var verificationWallTime: Double = 0
   /// Whether hand-off has started: from then on the migration cannot be cancelled.
   public var isHandingOff: Bool { phase == .handOff && outcome == nil }
   public var isFinished: Bool { outcome != nil }
@@ -91,10 +94,11 @@ public final class Migration {
   /// bytes per second (nil: unlimited).
   func step(
     from start: Double, to now: Double, bandwidth: Double?, latency: Double,
-    settings: EngineSettings, emit: (MigrationEvent) -> Void
+    settings: EngineSettings, stopAtPhaseChange: Bool = false, emit: (MigrationEvent) -> Void
   ) {
     var clock = start
-    while outcome == nil, clock < now {
+    let startPhase = phase
+    while outcome == nil, clock < now, !(stopAtPhaseChange && phase != startPhase) {
       switch phase {
       case .preChecks:
         guard phaseEnds <= now else { return }
@@ -208,8 +212,10 @@ public final class Migration {
 
   func beginHandOff(at time: Double, emit: (MigrationEvent) -> Void) {
     if isLive, let sourceMemory = sourceDomain?.memory, let targetMemory = targetDomain?.memory {
+      let started = ContinuousClock.now
       statistics.sourceDigest = MemoryDigest.sha256(sourceMemory)
       statistics.targetDigest = MemoryDigest.sha256(targetMemory)
+      verificationWallTime = Self.seconds(since: started)
       guard statistics.sourceDigest == statistics.targetDigest else {
         fail(
           at: time,

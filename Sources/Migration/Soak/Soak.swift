@@ -1,0 +1,517 @@
+import Foundation
+import Hypervisor
+
+/// A long run of migrations back and forth between the two hosts of a scenario, on the virtual
+/// clock, with seeded random cancels, faults and renames, checking after every step that
+/// nothing was lost (`ldm-console soak`, issue 5).
+///
+/// The invariants, checked after each step:
+/// - both hosts' accounting is exact (``Datacenter/accountingProblems()`` is empty);
+/// - the guest domains are conserved: each lives on exactly one host under the name the soak
+///   expects (renames included), and a half-made target exists only while its migration runs;
+/// - a completed live migration's source and target digests matched, and the domain runs on
+///   the target under its new name, gone from the source;
+/// - a cancelled or failed migration left the source domain in its old state with no
+///   migration flag, and the target holds nothing of it.
+public enum Soak {
+  /// What to run.
+  public struct Options: Sendable {
+    /// Migrations to start (including those the pre-checks refuse).
+    public var migrations: Int
+    public var seed: UInt64
+    /// Whether guests get real memory contents (the soak's point); tests may turn it off.
+    public var populateMemory: Bool
+    /// A scenario with at least two hosts; the soak migrates between the first two.
+    public var scenario: Scenario
+
+    public init(
+      migrations: Int, seed: UInt64 = 1, populateMemory: Bool = true,
+      scenario: Scenario = ScenarioLoader.builtin()
+    ) {
+      self.migrations = migrations
+      self.seed = seed
+      self.populateMemory = populateMemory
+      self.scenario = scenario
+    }
+  }
+
+  /// Resident memory of the process at three points of the run, in bytes (nil without /proc).
+  public struct Resident: Sendable, Codable, Equatable {
+    public var start: UInt64?
+    /// When half of the migrations have been started.
+    public var middle: UInt64?
+    public var end: UInt64?
+  }
+
+  /// What happened, and every invariant that broke.
+  public struct Report: Sendable, Codable, Equatable {
+    public var seed: UInt64
+    public var started = 0
+    public var completed = 0
+    /// Completed under a new name (a rename, or a rename back).
+    public var renamed = 0
+    public var cancelled = 0
+    public var failedByFault = 0
+    public var refusedByPreCheck = 0
+    /// Failed for another reason (none is expected); the first reasons are in ``notes``.
+    public var failedOther = 0
+    /// Faults injected (a fault acting on two migrations counts once for each).
+    public var faultsInjected = 0
+    /// Sources left with the error flag by a link failure during hand-off, then restored
+    /// with `cancel-operation`.
+    public var errorsCleared = 0
+    public var simulatedSeconds = 0.0
+    public var resident = Resident()
+    /// Guest pages with storage on both hosts, in bytes, at the same three points: memory the
+    /// guests' workloads legitimately fill over simulated time, to set against ``resident``.
+    public var guestMemory = Resident()
+    /// Broken invariants, each naming the step, the migration and what broke (the first 50).
+    public var violations: [String] = []
+    public var violationCount = 0
+    /// Unexpected but legitimate things worth a look (the first 20).
+    public var notes: [String] = []
+
+    /// Whether every invariant held.
+    public var passed: Bool { violationCount == 0 }
+  }
+
+  /// Runs the soak. Throws only when the scenario cannot be built.
+  public static func run(_ options: Options) throws -> Report {
+    var runner = try Runner(options)
+    return runner.run()
+  }
+
+  /// The process's current resident set size, from `/proc/self/statm`; nil without /proc.
+  public static func residentBytes() -> UInt64? {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else {
+      return nil
+    }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = UInt64(fields[1]) else { return nil }
+    return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+  }
+}
+
+extension Soak {
+  /// A guest domain followed through its migrations: its home name, where it is and what it
+  /// is called now.
+  struct Guest {
+    var original: String
+    var host: Int
+    var name: String
+    var state: DomainState
+    /// Migrations of it the pre-checks refused (some guests can never move).
+    var refusals = 0
+    /// Names it may take: its own and two aliases, so renames never grow without bound.
+    var pool: [String] { [original, original + "-x", original + "_y"] }
+  }
+
+  enum Disruption {
+    case none
+    case cancel(at: Double)
+    case fault(Fault, at: Double)
+  }
+
+  /// One started migration and what the soak expects of it.
+  struct Plan {
+    var id: MigrationID
+    var guest: Int
+    var sourceHost: Int
+    var sourceName: String
+    var targetName: String
+    var sourceState: DomainState
+    var disruption: Disruption
+    /// Started with a wrong password: the authentication pre-check must refuse it.
+    var wrongPassword = false
+  }
+
+  /// Collects what the engine announces; a reference so the datacenter's sink can fill it.
+  final class EventTally {
+    /// Migrations a fault acted on, until the soak classifies their end.
+    var faulted: Set<MigrationID> = []
+    var faults = 0
+  }
+
+  struct Runner {
+    let options: Options
+    let datacenter: Datacenter
+    let hostNames: [String]
+    var random: DeterministicRandom
+    var guests: [Guest] = []
+    var plans: [MigrationID: Plan] = [:]
+    let tally = EventTally()
+    var report: Report
+    var step = 0
+    /// Fault kinds that end a migration (a slow link only slows it).
+    static let faults: [Fault] = [.linkDown, .targetCrash, .targetOutOfMemory]
+    static let stuckAfter = 3_600.0
+
+    init(_ options: Options) throws {
+      guard options.scenario.hosts.count >= 2 else {
+        throw HypervisorError("The soak needs a scenario with two hosts")
+      }
+      self.options = options
+      datacenter = try Datacenter(
+        scenario: options.scenario, populateMemory: options.populateMemory)
+      hostNames = datacenter.hosts.prefix(2).map(\.name)
+      random = DeterministicRandom(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 ^ 0x50A4)
+      report = Report(seed: options.seed)
+      for (index, host) in datacenter.hosts.prefix(2).enumerated() {
+        for domain in host.domains where !domain.isControl && domain.state.holdsResources {
+          guests.append(
+            Guest(original: domain.name, host: index, name: domain.name, state: domain.state))
+        }
+      }
+      let tally = tally
+      datacenter.eventSink = { event in
+        guard event.kind == .fault, event.migration.rawValue != 0 else { return }
+        tally.faulted.insert(event.migration)
+        tally.faults += 1
+      }
+    }
+
+    mutating func run() -> Report {
+      report.resident.start = Soak.residentBytes()
+      report.guestMemory.start = guestBytes()
+      if options.migrations == 0 {
+        report.resident.middle = report.resident.start
+        report.guestMemory.middle = report.guestMemory.start
+      }
+      checkWorld()
+      while report.started < options.migrations || !plans.isEmpty {
+        step += 1
+        // Up to two at once: the link is shared, and a fault acts on both.
+        let wanted = 1 + random.next(below: 2)
+        while report.started < options.migrations, plans.count < wanted, startOne() {
+          if report.started == (options.migrations + 1) / 2 {
+            report.resident.middle = Soak.residentBytes()
+            report.guestMemory.middle = guestBytes()
+          }
+        }
+        disrupt()
+        datacenter.advance(by: 0.02 + random.nextUnit() * 0.6)
+        clearErrorFlags()
+        collectFinished()
+        checkWorld()
+        if plans.isEmpty, report.started < options.migrations, !startable() {
+          violation("no guest can be migrated any more")
+          break
+        }
+      }
+      report.faultsInjected = tally.faults
+      report.simulatedSeconds = datacenter.now
+      report.resident.end = Soak.residentBytes()
+      report.guestMemory.end = guestBytes()
+      return report
+    }
+
+    /// Bytes of guest memory with storage, over every domain of both hosts.
+    func guestBytes() -> UInt64 {
+      let pages = datacenter.hosts.reduce(0) { total, host in
+        host.domains.reduce(total) { $0 + ($1.memory?.residentPages ?? 0) }
+      }
+      return UInt64(pages) * UInt64(GuestMemory.pageSize)
+    }
+
+    // MARK: Starting
+
+    func startable() -> Bool {
+      let busy = Set(plans.values.map(\.guest))
+      return guests.indices.contains { !busy.contains($0) }
+    }
+
+    /// Starts a migration of a guest that is not migrating; false when none is free.
+    mutating func startOne() -> Bool {
+      let busy = Set(plans.values.map(\.guest))
+      var free = guests.indices.filter { !busy.contains($0) }
+      guard !free.isEmpty else { return false }
+      // Guests the pre-checks refuse (a PCIe device, a volume missing on the target) are
+      // tried now and then, not as often as those that move.
+      let movable = free.filter { guests[$0].refusals == 0 }
+      if !movable.isEmpty, random.next(below: 4) != 0 { free = movable }
+      var guestIndex = free[random.next(below: free.count)]
+      var duplicate = false
+      var wrongPassword = false
+      switch random.next(below: 40) {
+      case 0:
+        // A second migration of a domain that is already migrating: refused, and it must not
+        // disturb the first.
+        if let first = plans.values.first {
+          guestIndex = first.guest
+          duplicate = true
+        }
+      case 1:
+        wrongPassword = true
+      default:
+        break
+      }
+      let guest = guests[guestIndex]
+      let targetName = duplicate ? guest.name : chooseName(for: guest)
+      let request = MigrationRequest(
+        sourceHost: hostNames[guest.host], domain: guest.name,
+        targetHost: hostNames[1 - guest.host],
+        password: password(on: 1 - guest.host) + (wrongPassword ? "-wrong" : ""),
+        targetName: targetName)
+      let id: MigrationID
+      do {
+        id = try datacenter.startMigration(request)
+      } catch {
+        violation("migration of \(guest.name) could not start: \(error)")
+        return false
+      }
+      report.started += 1
+      let plan = Plan(
+        id: id, guest: guestIndex, sourceHost: guest.host, sourceName: guest.name,
+        targetName: targetName, sourceState: guest.state,
+        disruption: duplicate ? .none : chooseDisruption(), wrongPassword: wrongPassword)
+      if duplicate {
+        // Tracked apart: its guest belongs to the first plan.
+        duplicates.append(plan)
+      } else {
+        plans[id] = plan
+      }
+      return true
+    }
+
+    /// Refused second migrations of a busy guest, followed until they end.
+    var duplicates: [Plan] = []
+
+    func password(on host: Int) -> String {
+      options.scenario.hosts[host].users["root"] ?? ""
+    }
+
+    /// Usually the same name; often back to the home name; sometimes another from the pool.
+    mutating func chooseName(for guest: Guest) -> String {
+      if guest.name != guest.original, random.next(below: 3) != 0 { return guest.original }
+      guard random.next(below: 4) == 0 else { return guest.name }
+      let others = guest.pool.filter { $0 != guest.name }
+      return others[random.next(below: others.count)]
+    }
+
+    mutating func chooseDisruption() -> Disruption {
+      // Most migrations take one to a few simulated seconds: disruptions land in every phase.
+      let soon = datacenter.now + random.nextUnit() * 2.5
+      switch random.next(below: 20) {
+      case 0..<12:
+        return .none
+      case 12..<16:
+        return .cancel(at: soon)
+      case 16..<18:
+        return .fault(Self.faults[random.next(below: Self.faults.count)], at: soon)
+      default:
+        // Armed for the end of a phase: it fires on whichever migration finishes it first.
+        // At most two wait at a time, so faults armed for phases that refused migrations
+        // never reach cannot pile up.
+        if datacenter.snapshot().armedFaults.count < 2 {
+          let fault = Self.faults[random.next(below: Self.faults.count)]
+          let phase = Phase(rawValue: 1 + random.next(below: 4))!
+          do {
+            try datacenter.inject(fault, when: .afterPhase(phase))
+          } catch {
+            violation("fault \(fault) after phase \(phase.rawValue) was refused: \(error)")
+          }
+        }
+        return .none
+      }
+    }
+
+    // MARK: Disrupting
+
+    /// Cancels and faults whose time has come, while their migration still runs.
+    mutating func disrupt() {
+      for (id, plan) in plans {
+        guard let migration = datacenter.migration(id), !migration.isFinished else { continue }
+        // Pre-copy ends after its maximum passes, so a migration cannot run for an hour of
+        // simulated time; one that does is stuck, and is cancelled so the soak goes on.
+        if datacenter.now - migration.startTime > Self.stuckAfter, !migration.isHandingOff {
+          violation("migration \(id) of \(plan.sourceName) is stuck in phase \(migration.phase)")
+          try? datacenter.cancelMigration(of: plan.sourceName, on: hostNames[plan.sourceHost])
+          continue
+        }
+        switch plan.disruption {
+        case .none:
+          continue
+        case .cancel(let due) where due <= datacenter.now:
+          plans[id]?.disruption = .none
+          // Hand-off cannot be cancelled: ldm refuses, and so must the engine.
+          let handingOff = migration.isHandingOff
+          do {
+            try datacenter.cancelMigration(of: plan.sourceName, on: hostNames[plan.sourceHost])
+            if handingOff { violation("migration \(id) was cancelled during hand-off") }
+          } catch {
+            if !handingOff { violation("cancel of migration \(id) was refused: \(error)") }
+          }
+        case .fault(let fault, let due) where due <= datacenter.now:
+          plans[id]?.disruption = .none
+          do {
+            try datacenter.inject(fault, when: .now)
+          } catch {
+            violation("fault \(fault) was refused with migration \(id) running: \(error)")
+          }
+        case .cancel, .fault:
+          continue
+        }
+      }
+    }
+
+    /// A link failure during hand-off leaves the source suspended with the error flag;
+    /// `cancel-operation` restores it, as an operator would.
+    mutating func clearErrorFlags() {
+      for (index, host) in datacenter.hosts.prefix(2).enumerated() {
+        for domain in host.domains where domain.migrationRole == .error {
+          do {
+            try datacenter.cancelMigration(of: domain.name, on: hostNames[index])
+            report.errorsCleared += 1
+          } catch {
+            violation("the error flag of \(domain.name) could not be cleared: \(error)")
+          }
+        }
+      }
+    }
+
+    // MARK: Checking
+
+    /// Classifies and checks every migration that ended in the last step.
+    mutating func collectFinished() {
+      for (id, plan) in plans {
+        guard let migration = datacenter.migration(id) else {
+          violation("migration \(id) disappeared before the soak saw it end")
+          plans[id] = nil
+          continue
+        }
+        guard let outcome = migration.outcome else { continue }
+        plans[id] = nil
+        check(migration, outcome, plan, faulted: tally.faulted.remove(id) != nil)
+      }
+      for (index, plan) in duplicates.enumerated().reversed() {
+        guard let migration = datacenter.migration(plan.id) else {
+          violation("migration \(plan.id) disappeared before the soak saw it end")
+          duplicates.remove(at: index)
+          continue
+        }
+        guard let outcome = migration.outcome else { continue }
+        duplicates.remove(at: index)
+        let faulted = tally.faulted.remove(plan.id) != nil
+        switch outcome {
+        case .failed where faulted:
+          report.failedByFault += 1
+        case .failed where migration.phase == .preChecks:
+          report.refusedByPreCheck += 1
+        default:
+          violation(
+            "second migration \(plan.id) of busy \(plan.sourceName) was not refused: \(outcome)")
+        }
+      }
+    }
+
+    mutating func check(
+      _ migration: Migration, _ outcome: MigrationOutcome, _ plan: Plan, faulted: Bool
+    ) {
+      let source = datacenter.hosts[plan.sourceHost]
+      let target = datacenter.hosts[1 - plan.sourceHost]
+      let label = "migration \(plan.id) of \(plan.sourceName) to \(target.name):\(plan.targetName)"
+      if plan.wrongPassword, outcome == .completed {
+        violation("\(label) completed with a wrong password")
+      }
+      switch outcome {
+      case .completed:
+        report.completed += 1
+        if plan.targetName != plan.sourceName { report.renamed += 1 }
+        let live = plan.sourceState == .active
+        if live, migration.statistics.sourceDigest == nil {
+          violation("\(label) completed without comparing memory digests")
+        }
+        if migration.statistics.sourceDigest != migration.statistics.targetDigest {
+          violation("\(label) completed with different memory digests")
+        }
+        if source.domain(named: plan.sourceName) != nil {
+          violation("\(label) completed but the source still holds the domain")
+        }
+        if let domain = target.domain(named: plan.targetName) {
+          if domain.state != plan.sourceState || domain.migrationRole != nil {
+            violation(
+              "\(label) completed but the target has it \(domain.state.rawValue) \(domain.flags)")
+          }
+        } else {
+          violation("\(label) completed but the target has no such domain")
+        }
+        guests[plan.guest].host = 1 - plan.sourceHost
+        guests[plan.guest].name = plan.targetName
+      case .cancelled, .failed:
+        if case .failed(let lines) = outcome {
+          if faulted {
+            report.failedByFault += 1
+          } else if migration.phase == .preChecks {
+            report.refusedByPreCheck += 1
+            if !plan.wrongPassword { guests[plan.guest].refusals += 1 }
+          } else {
+            report.failedOther += 1
+            note(
+              "\(label) failed in phase \(migration.phase.rawValue): "
+                + lines.joined(separator: "; "))
+          }
+          // A digest mismatch is memory lost in transfer, whatever else happened.
+          if let line = lines.first(where: { $0.contains("does not match") }) {
+            violation("\(label): \(line)")
+          }
+        } else {
+          report.cancelled += 1
+        }
+        if let domain = source.domain(named: plan.sourceName) {
+          if domain.state != plan.sourceState || domain.migrationRole != nil
+            || domain.throttle != 0
+          {
+            violation(
+              "\(label) ended (\(outcome)) but left the source \(domain.state.rawValue)"
+                + " \(domain.flags), throttle \(domain.throttle)")
+          }
+        } else {
+          violation("\(label) ended (\(outcome)) and the source lost the domain")
+        }
+        if target.domain(named: plan.targetName) != nil {
+          violation("\(label) ended (\(outcome)) but the target still holds \(plan.targetName)")
+        }
+      }
+    }
+
+    /// The invariants that hold between any two steps.
+    mutating func checkWorld() {
+      for problem in datacenter.accountingProblems() { violation("accounting: \(problem)") }
+      let running = datacenter.running
+      for (index, host) in datacenter.hosts.prefix(2).enumerated() {
+        var residents: [String] = []
+        for domain in host.domains where !domain.isControl {
+          if domain.migrationRole == .target {
+            let owned = running.contains {
+              $0.targetHostName == host.name && $0.targetName == domain.name
+            }
+            if !owned { violation("\(host.name) holds a half-made target \(domain.name)") }
+          } else {
+            residents.append(domain.name)
+          }
+        }
+        let expected = guests.filter { $0.host == index }.map(\.name)
+        if residents.sorted() != expected.sorted() {
+          let lost = Set(expected).subtracting(residents).sorted()
+          let extra = residents.sorted().filter { name in
+            residents.filter { $0 == name }.count > expected.filter { $0 == name }.count
+          }
+          violation(
+            "\(host.name): domains lost \(lost), duplicated or unexpected \(Set(extra).sorted())")
+        }
+      }
+    }
+
+    mutating func violation(_ text: String) {
+      report.violationCount += 1
+      if report.violations.count < 50 {
+        report.violations.append(
+          "step \(step), t=\(Units.formatDuration(datacenter.now)): \(text)")
+      }
+    }
+
+    mutating func note(_ text: String) {
+      if report.notes.count < 20 { report.notes.append(text) }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Hypervisor
+import Migration
+
+/// `ldm-console bench`: the quality bars of DESIGN §7, measured in one run.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure the engine (and with --ui the console) against the quality bars.",
+    discussion: """
+      Build in release mode first: swift build -c release; .build/release/ldm-console bench.
+      Engine: memcpy of 1 GiB of 8 KiB pages against the engine migrating a 1 GiB domain of
+      non-zero pages over an unlimited link (target ratio >= 0.5); a 64 GiB domain that
+      touched 1 GiB (target peak RSS < 3 GiB); pre-copy of ldom02 against the model.
+      """)
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  @Flag(help: "Also time the console: view + diff of one full frame.")
+  var ui = false
+
+  @Flag(help: "Only the console measurement.")
+  var uiOnly = false
+
+  struct Report: Codable {
+    var build: String
+    var copySpeed: EngineBenchmark.CopySpeed?
+    var sparseDomain: EngineBenchmark.SparseDomain?
+    var preCopy: EngineBenchmark.PreCopy?
+    var frames: [FrameTiming]?
+  }
+
+  struct FrameTiming: Codable {
+    var width: Int
+    var height: Int
+    var medianMilliseconds: Double
+    var changedRunsPerFrame: Double
+  }
+
+  func run() throws {
+    var report = Report(build: Self.build)
+    do {
+      if !uiOnly {
+        // The sparse domain first: its peak-RSS reading must not see the 1 GiB copies.
+        report.sparseDomain = try EngineBenchmark.sparseDomain()
+        report.copySpeed = try EngineBenchmark.copySpeed()
+        report.preCopy = try EngineBenchmark.preCopy(scenario: ScenarioLoader.builtin())
+      }
+      if ui || uiOnly {
+        report.frames = [(200, 60), (80, 24)].map { size in
+          let result = FrameBenchmark.measure(width: size.0, height: size.1)
+          return FrameTiming(
+            width: size.0, height: size.1, medianMilliseconds: result.medianMilliseconds,
+            changedRunsPerFrame: result.runsPerFrame)
+        }
+      }
+    } catch {
+      throw ValidationError("benchmark failed: \(error)")
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    } else {
+      print(Self.table(report))
+    }
+  }
+
+  static var build: String {
+    #if DEBUG
+      return "debug (numbers are not meaningful: build with -c release)"
+    #else
+      return "release"
+    #endif
+  }
+
+  static func table(_ report: Report) -> String {
+    var lines = ["ldm-console bench (\(report.build) build)"]
+    func number(_ value: Double, _ digits: Int = 2) -> String {
+      String(format: "%.\(digits)f", value)
+    }
+    if let copy = report.copySpeed {
+      lines += [
+        "", "Copy speed: 1 GiB of 8 KiB pages, all non-zero, unlimited link",
+        "  memcpy                \(number(copy.memcpyGBps)) GB/s",
+        "  engine (phases 3-4)   \(number(copy.engineGBps)) GB/s",
+        "  ratio                 \(number(copy.ratio))   target >= 0.50"
+          + (copy.ratio >= 0.5 ? "  met" : "  NOT MET"),
+        "  digest check          \(number(copy.verificationSeconds)) s   (SHA-256 of both"
+          + " memories before hand-off, not in the ratio)",
+      ]
+    }
+    if let sparse = report.sparseDomain {
+      let peak = sparse.peakResidentBytes.map { ByteSize.human(Double($0)) } ?? "unknown"
+      let met = sparse.peakResidentBytes.map { $0 < 3 << 30 ? "  met" : "  NOT MET" } ?? ""
+      lines += [
+        "",
+        "Sparse domain: \(ByteSize.format(sparse.domainBytes)) domain,"
+          + " \(ByteSize.human(Double(sparse.touchedBytes))) touched, unlimited link",
+        "  migration             \(number(sparse.migrationSeconds)) s",
+        "  peak resident memory  \(peak)   target < 3 GiB\(met)",
+      ]
+    }
+    if let preCopy = report.preCopy {
+      let m = preCopy.measured
+      let p = preCopy.predicted
+      func row(_ name: String, _ a: String, _ b: String) -> String {
+        name.padding(toLength: 24, withPad: " ", startingAt: 0)
+          + a.padding(toLength: 14, withPad: " ", startingAt: 0) + b
+      }
+      lines += [
+        "",
+        "Pre-copy: \(preCopy.domain) (database) at \(Units.formatRate(preCopy.bandwidthBitsPerSecond)),"
+          + " virtual clock",
+        row("", "measured", "model (λ \(number(preCopy.lambda)))"),
+        row("  passes", "\(m.passes)", "\(p.passes)"),
+        row(
+          "  transferred", ByteSize.human(m.transferredBytes), ByteSize.human(p.transferredBytes)),
+        row(
+          "  downtime", Units.formatDuration(m.downtimeSeconds),
+          Units.formatDuration(p.downtimeSeconds)),
+        row(
+          "  transfer time", Units.formatDuration(m.totalSeconds),
+          Units.formatDuration(p.totalSeconds)),
+      ]
+    }
+    if let frames = report.frames {
+      lines += ["", "Console: view + diff of one full frame during a migration (median)"]
+      for frame in frames {
+        let target = frame.width == 200 ? "   target < 1 ms" : ""
+        lines.append(
+          "  \(frame.width)x\(frame.height)".padding(toLength: 24, withPad: " ", startingAt: 0)
+            + "\(number(frame.medianMilliseconds, 3)) ms\(target)   (\(number(frame.changedRunsPerFrame, 1))"
+            + " changed runs per frame)")
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

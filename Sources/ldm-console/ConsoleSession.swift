@@ -1,0 +1,71 @@
+import Console
+import ConsoleTerminal
+import Foundation
+import Hypervisor
+import LdmCommands
+import Migration
+
+/// Wires the pure console to the terminal and the engine thread: keys and snapshots in,
+/// frames and engine commands out.
+struct ConsoleSession {
+  var scenario: Scenario
+  var theme: Theme
+  var themeNames: [String]
+  var themeIndex: Int
+  var monochrome: Bool
+  var environment: [String: String]
+
+  /// Runs until the user quits or a signal asks to stop; returns the exit status.
+  func run() throws -> Int32 {
+    let live = try LiveDatacenter(
+      scenario: scenario, baseDirectory: FileManager.default.currentDirectoryPath)
+    defer { live.stop() }
+    let terminal: Terminal
+    do {
+      terminal = try Terminal(
+        term: environment["TERM"], capability: monochrome ? ColorCapability.none : nil,
+        theme: theme, inputTimeout: 40)
+    } catch {
+      throw SessionError("ldm-console: \(error)")
+    }
+    defer { terminal.restore() }
+    guard let first = live.poll().snapshot else { throw SessionError("engine did not start") }
+    var state = ConsoleState(
+      live: first, width: terminal.width, height: terminal.height, themeNames: themeNames,
+      themeIndex: themeIndex, glyphs: Terminal.isUTF8Locale ? .unicode : .ascii)
+    terminal.draw(ConsoleApp.view(state))
+    while true {
+      var events: [ConsoleEvent] = []
+      if let key = terminal.readKey() {
+        events.append(
+          key == .resize ? .resize(width: terminal.width, height: terminal.height) : .key(key))
+      }
+      if terminal.terminationSignal != nil { return 0 }
+      let (snapshot, reports) = live.poll()
+      if let snapshot, snapshot != state.live { events.append(.snapshot(snapshot)) }
+      events += reports.map(ConsoleEvent.report)
+      for event in events {
+        for command in ConsoleApp.update(&state, event) {
+          switch command {
+          case .engine(let engineCommand):
+            live.send(engineCommand)
+          case .setTheme(let name):
+            do {
+              terminal.setTheme(try ThemeCatalog.load(name))
+            } catch {
+              events.append(.themeLoadFailed(name: name, message: "\(error)"))
+            }
+          case .quit:
+            return 0
+          }
+        }
+      }
+      terminal.draw(ConsoleApp.view(state))
+    }
+  }
+}
+
+struct SessionError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,75 @@
+import Hypervisor
+import Testing
+
+@testable import Migration
+
+/// A small soak: the same invariants as `ldm-console soak`, on fewer migrations.
+@Suite struct SoakTests {
+  @Test(arguments: [UInt64(1), 2, 3])
+  func smallSoakKeepsEveryInvariant(seed: UInt64) throws {
+    let report = try Soak.run(Soak.Options(migrations: 60, seed: seed, populateMemory: false))
+    #expect(report.violations == [])
+    #expect(report.passed)
+    #expect(report.started == 60)
+    // Every migration ended one way or another, and is counted once.
+    #expect(
+      report.completed + report.cancelled + report.failedByFault + report.refusedByPreCheck
+        + report.failedOther == report.started)
+    #expect(report.failedOther == 0, "\(report.notes)")
+    // The random mix reaches every kind of ending, renames included.
+    #expect(report.completed > 10)
+    #expect(report.renamed > 0)
+    #expect(report.cancelled > 0)
+    #expect(report.failedByFault > 0)
+    #expect(report.refusedByPreCheck > 0)
+    #expect(report.faultsInjected >= report.failedByFault)
+    #expect(report.simulatedSeconds > 0)
+  }
+
+  @Test func sameSeedSameRun() throws {
+    let options = Soak.Options(migrations: 25, seed: 7, populateMemory: false)
+    let first = try Soak.run(options)
+    let second = try Soak.run(options)
+    var a = first
+    var b = second
+    // Resident memory is the only thing that may differ between two runs.
+    a.resident = .init()
+    b.resident = .init()
+    #expect(a == b)
+  }
+
+  /// With real memory contents every completed live migration compares two digests.
+  @Test func populatedMemoryMigrationsVerify() throws {
+    let report = try Soak.run(Soak.Options(migrations: 12, seed: 5, populateMemory: true))
+    #expect(report.violations == [])
+    #expect(report.completed > 0)
+    #expect(report.resident.start != nil)
+    #expect(report.resident.end != nil)
+  }
+
+  /// The soak needs two hosts; a scenario with one is refused before anything runs.
+  @Test func oneHostScenarioIsRefused() throws {
+    var scenario = ScenarioLoader.builtin()
+    scenario.hosts.removeLast()
+    #expect(throws: HypervisorError.self) {
+      try Soak.run(Soak.Options(migrations: 1, scenario: scenario))
+    }
+  }
+
+  /// The checks catch a broken world: a domain that vanishes behind the soak's back, and a
+  /// half-made target that no migration owns.
+  @Test func brokenWorldIsReported() throws {
+    var runner = try Soak.Runner(Soak.Options(migrations: 0, populateMemory: false))
+    runner.checkWorld()
+    #expect(runner.report.violations == [])
+    try runner.datacenter.hosts[0].destroyDomain("ldom01")
+    runner.checkWorld()
+    #expect(runner.report.violations.contains { $0.contains("domains lost [\"ldom01\"]") })
+    let configuration = try #require(runner.datacenter.hosts[0].domain(named: "ldom02"))
+      .configuration
+    try runner.datacenter.hosts[1].createMigrationTarget(configuration, named: "stray")
+    runner.checkWorld()
+    #expect(runner.report.violations.contains { $0.contains("half-made target stray") })
+    #expect(!runner.report.passed)
+  }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hypervisor
+import Migration
+
+/// Builds datacenters and drives migrations for tests.
+public enum MigrationHarness {
+  /// The built-in scenario's datacenter.
+  public static func builtin(populateMemory: Bool = true, settings: EngineSettings? = nil)
+    throws -> Datacenter
+  {
+    try Datacenter(
+      scenario: ScenarioLoader.builtin(), settings: settings, populateMemory: populateMemory)
+  }
+
+  /// A datacenter from a shipped scenario file, optionally edited (`replacing` pairs).
+  public static func scenario(
+    _ name: String, replacing edits: [(String, String)] = [], populateMemory: Bool = true
+  ) throws -> Datacenter {
+    var text = try Fixtures.text("Scenarios/\(name).yaml")
+    for (old, new) in edits {
+      guard text.contains(old) else { throw HarnessError("'\(old)' is not in \(name).yaml") }
+      text = text.replacingOccurrences(of: old, with: new)
+    }
+    return try Datacenter(
+      scenario: ScenarioLoader.load(text: text, file: "\(name).yaml"),
+      populateMemory: populateMemory)
+  }
+
+  public static func request(
+    _ domain: String, from source: String = "sparc-t4-a", to target: String = "sparc-t4-b",
+    as name: String? = nil, password: String = "secret", dryRun: Bool = false, force: Bool = false
+  ) -> MigrationRequest {
+    MigrationRequest(
+      sourceHost: source, domain: domain, targetHost: target, password: password,
+      targetName: name, dryRun: dryRun, force: force)
+  }
+
+  /// Advances in small steps until the migration reaches `phase` (or ends); returns whether
+  /// it is in that phase.
+  @discardableResult
+  public static func advance(
+    _ datacenter: Datacenter, _ id: MigrationID, to phase: Phase, step: Double = 0.002
+  ) -> Bool {
+    while let migration = datacenter.migration(id), !migration.isFinished,
+      migration.phase < phase
+    {
+      datacenter.advance(by: step)
+    }
+    guard let migration = datacenter.migration(id) else { return false }
+    return !migration.isFinished && migration.phase == phase
+  }
+
+  /// Runs the migration to its end; returns its outcome.
+  @discardableResult
+  public static func finish(_ datacenter: Datacenter, _ id: MigrationID, limit: Double = 3_600)
+    -> MigrationOutcome?
+  {
+    datacenter.advance(until: { datacenter.migration(id)?.isFinished != false }, limit: limit)
+    return datacenter.migration(id)?.outcome
+  }
+
+  /// The `ldm list` row values that matter for a phase: state, flags, console.
+  public static func row(_ datacenter: Datacenter, _ host: String, _ domain: String) -> String? {
+    guard let snapshot = datacenter.host(named: host)?.domain(named: domain)?.snapshot() else {
+      return nil
+    }
+    return "\(snapshot.state.rawValue) \(snapshot.flags) \(snapshot.console)"
+  }
+}
+
+/// A copy of a domain's memory contents, page by page, taken independently of the engine.
+public struct MemoryImage: Equatable {
+  public var pageCount: Int
+  /// Non-zero pages only; a missing page is all zeros.
+  public var pages: [Int: [UInt8]]
+
+  public init(_ memory: GuestMemory) {
+    pageCount = memory.pageCount
+    pages = [:]
+    for page in 0..<memory.pageCount {
+      guard let bytes = memory.bytes(ofPage: page) else { continue }
+      let buffer = UnsafeRawBufferPointer(start: bytes, count: GuestMemory.pageSize)
+      if buffer.contains(where: { $0 != 0 }) { pages[page] = Array(buffer) }
+    }
+  }
+}
+
+public struct HarnessError: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
