@@ -14,6 +14,8 @@ struct ConsoleSession {
   var themeIndex: Int
   var monochrome: Bool
   var environment: [String: String]
+  /// The guided tour to run (`ldm-console demo`), if any.
+  var demo: DemoScript?
 
   /// Runs until the user quits or a signal asks to stop; returns the exit status.
   func run() throws -> Int32 {
@@ -33,6 +35,9 @@ struct ConsoleSession {
     var state = ConsoleState(
       live: first, width: terminal.width, height: terminal.height, themeNames: themeNames,
       themeIndex: themeIndex, glyphs: Terminal.isUTF8Locale ? .unicode : .ascii)
+    if let demo {
+      for case .engine(let command) in ConsoleApp.startDemo(demo, &state) { live.send(command) }
+    }
     terminal.draw(ConsoleApp.view(state))
     while true {
       var events: [ConsoleEvent] = []

@@ -14,7 +14,7 @@ struct LdmConsole: ParsableCommand {
       Press ? in the console for every key.
       """,
     version: "0.1.0",
-    subcommands: [RunCommand.self, BenchCommand.self, SoakCommand.self])
+    subcommands: [RunCommand.self, BenchCommand.self, SoakCommand.self, DemoCommand.self])
 
   @Option(help: "A scenario YAML file (default: the built-in seed walkthrough).")
   var scenario: String?

@@ -11,6 +11,7 @@ public enum ConsoleApp {
   {
     switch event {
     case .key(let key):
+      if let commands = handleDemoKey(key, &state) { return commands }
       if state.dialog != nil { return handleDialogKey(key, &state) }
       return handleKey(key, &state)
     case .resize(let width, let height):
@@ -19,10 +20,11 @@ public enum ConsoleApp {
       return []
     case .snapshot(let live):
       apply(live, to: &state)
-      return []
+      return observeDemo(&state)
     case .report(let report):
       handle(report, &state)
-      return []
+      noteDemoReport(report, &state)
+      return observeDemo(&state)
     case .themeLoadFailed(let name, let message):
       state.appendLog(
         LogEntry(

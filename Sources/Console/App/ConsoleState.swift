@@ -60,6 +60,8 @@ public struct ConsoleState: Sendable, Equatable {
   public var nextTicket = 1
   /// Lines typed at `:`, oldest first.
   public var commandHistory: [String] = []
+  /// The guided tour of `ldm-console demo`, while it runs.
+  public var demo: DemoState?
 
   /// Lines the log keeps.
   public static let logLimit = 1000

@@ -57,9 +57,18 @@ extension ConsoleApp {
     box.drawDivider(into: &buffer, row: rest.y, in: layout.lowerBox, title: logPane.title)
     logPane.draw(into: &buffer, in: rest.inset(top: 1))
 
-    let hints = KeyHelp.footer(for: state.dialog, migrations: migrations.count)
+    var hints = KeyHelp.footer(for: state.dialog, migrations: migrations.count)
+    // The tour's banner says what space and n do while it runs.
+    if state.demo != nil { hints.removeAll { ["space", "n"].contains($0.item.key) } }
     StatusFooter(hints: hints, live: state.live, glyphs: glyphs).draw(into: &buffer, in: footerRow)
-    drawDialog(state, into: &buffer, in: body)
+    var dialogArea = body
+    if let demo = state.demo {
+      // Over the log, below the migration panel; dialogs open above it.
+      let banner = body.inset(top: rest.y - body.y)
+      let above = DemoBanner(demo: demo, glyphs: glyphs).draw(into: &buffer, in: banner)
+      dialogArea = body.inset(bottom: body.maxY - above.maxY)
+    }
+    drawDialog(state, into: &buffer, in: dialogArea)
   }
 
   static func drawDialog(_ state: ConsoleState, into buffer: inout ScreenBuffer, in body: Rect) {
