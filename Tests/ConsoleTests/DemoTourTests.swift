@@ -236,6 +236,31 @@ struct DemoTourTests {
     #expect(driver.demo?.index == 0)
   }
 
+  @Test func aQuestionKeepsItsYesAndNo() throws {
+    var driver = try DemoDriver()
+    // q from the normal screen would ask; a y/n question opened by the viewer keeps n = no.
+    driver.next()
+    driver.next()
+    driver.send(.key(.character("c")))
+    #expect(driver.state.dialog == .cancelConfirm(domain: "ldom01", host: "sparc-t4-a"))
+    driver.press("n")
+    #expect(driver.state.dialog == nil)
+    #expect(driver.demo?.index == 2)
+    #expect(driver.tourMigration?.isFinished == false)
+  }
+
+  @Test func theFooterLeavesSpaceAndNToTheBanner() throws {
+    var driver = try DemoDriver(width: 200, height: 60)
+    let footer = { (driver: DemoDriver) in
+      driver.screen.split(separator: "\n").last.map(String.init) ?? ""
+    }
+    #expect(!footer(driver).contains("space pause"))
+    #expect(!footer(driver).contains("n step"))
+    driver.next()
+    #expect(footer(driver).contains("Enter migrate"))
+    #expect(!footer(driver).contains("Space toggle"))
+  }
+
   @Test func escapeClosesTheToursFormAndTheTourGoesOn() throws {
     var driver = try DemoDriver()
     driver.next()

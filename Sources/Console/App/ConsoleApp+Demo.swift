@@ -18,19 +18,25 @@ extension ConsoleApp {
   /// The tour's answer to a key, or nil when the key is not the tour's (a dialog the tour did
   /// not open has every key; elsewhere only space, `n` and `q` are the tour's).
   static func handleDemoKey(_ key: KeyEvent, _ state: inout ConsoleState) -> [ConsoleCommand]? {
-    guard let demo = state.demo else { return nil }
-    if let dialog = state.dialog {
-      guard case .migrate(let form) = dialog, form.domain == demo.formDomain else { return nil }
-      if key == .escape {
-        state.demo?.formDomain = nil
-        return nil
-      }
+    guard demoHasKeys(state) else { return nil }
+    if state.dialog != nil, key == .escape {
+      state.demo?.formDomain = nil
+      return nil
     }
     switch key {
     case .character(" "), .character("n"): return advanceDemo(&state)
     case .character("q"): return [.quit]
     default: return nil
     }
+  }
+
+  /// Whether space, `n` and `q` are the tour's: on the main screen, and in the migrate form
+  /// the tour opened.
+  static func demoHasKeys(_ state: ConsoleState) -> Bool {
+    guard let demo = state.demo else { return false }
+    guard let dialog = state.dialog else { return true }
+    guard case .migrate(let form) = dialog else { return false }
+    return form.domain == demo.formDomain
   }
 
   /// Goes on to the next step when the current one is over; past the last, ends the tour.

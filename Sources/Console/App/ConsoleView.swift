@@ -59,7 +59,7 @@ extension ConsoleApp {
 
     var hints = KeyHelp.footer(for: state.dialog, migrations: migrations.count)
     // The tour's banner says what space and n do while it runs.
-    if state.demo != nil { hints.removeAll { ["space", "n"].contains($0.item.key) } }
+    if demoHasKeys(state) { hints.removeAll { ["space", "n"].contains($0.item.key.lowercased()) } }
     StatusFooter(hints: hints, live: state.live, glyphs: glyphs).draw(into: &buffer, in: footerRow)
     var dialogArea = body
     if let demo = state.demo {

@@ -162,7 +162,8 @@ extension DemoScript {
         title: "Migrated and renamed",
         narration:
           "ldom_other is active on \(target) and ldom01 is gone from \(source): the LDOM moved"
-          + " without any downtime. Next: a migration cancelled in mid-transfer.",
+          + " while it ran, stopped only for the brief suspension. Next: a migration cancelled"
+          + " in mid-transfer.",
         actions: [.stepToNextPhase], wait: .migrationFinished),
       DemoStep(
         title: "Canceling a migration in progress",
