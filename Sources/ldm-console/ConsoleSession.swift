@@ -1,3 +1,4 @@
+import ArgumentParser
 import Console
 import ConsoleTerminal
 import Foundation
@@ -67,6 +68,35 @@ struct ConsoleSession {
       }
       terminal.draw(ConsoleApp.view(state))
     }
+  }
+}
+
+extension ConsoleSession {
+  /// Chooses the theme (`--theme`, else `mono` under NO_COLOR, else `default`), runs the
+  /// console and turns any failure into one line on standard error and exit status 2.
+  static func launch(scenario: Scenario, theme: String?, demo: DemoScript? = nil) throws {
+    let environment = ProcessInfo.processInfo.environment
+    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+    let themeSpec = theme ?? (noColor ? "mono" : "default")
+    let chosen: Theme
+    do {
+      chosen = try ThemeCatalog.load(themeSpec)
+    } catch {
+      LdmConsole.exit(withError: "\(error)", status: 2)
+    }
+    var names = ThemeCatalog.builtinNames
+    if !names.contains(themeSpec) { names.insert(themeSpec, at: 0) }
+    let session = ConsoleSession(
+      scenario: scenario, theme: chosen, themeNames: names,
+      themeIndex: names.firstIndex(of: themeSpec) ?? 0, monochrome: noColor && theme == nil,
+      environment: environment, demo: demo)
+    let status: Int32
+    do {
+      status = try session.run()
+    } catch {
+      LdmConsole.exit(withError: "\(error)", status: 2)
+    }
+    if status != 0 { throw ExitCode(status) }
   }
 }
 

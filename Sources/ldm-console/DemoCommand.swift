@@ -20,27 +20,6 @@ struct DemoCommand: ParsableCommand {
   var theme: String?
 
   func run() throws {
-    let environment = ProcessInfo.processInfo.environment
-    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-    let themeSpec = theme ?? (noColor ? "mono" : "default")
-    let chosen: Theme
-    do {
-      chosen = try ThemeCatalog.load(themeSpec)
-    } catch {
-      LdmConsole.exit(withError: "\(error)", status: 2)
-    }
-    var names = ThemeCatalog.builtinNames
-    if !names.contains(themeSpec) { names.insert(themeSpec, at: 0) }
-    let session = ConsoleSession(
-      scenario: ScenarioLoader.builtin(), theme: chosen, themeNames: names,
-      themeIndex: names.firstIndex(of: themeSpec) ?? 0, monochrome: noColor && theme == nil,
-      environment: environment, demo: .tour)
-    let status: Int32
-    do {
-      status = try session.run()
-    } catch {
-      LdmConsole.exit(withError: "\(error)", status: 2)
-    }
-    if status != 0 { throw ExitCode(status) }
+    try ConsoleSession.launch(scenario: ScenarioLoader.builtin(), theme: theme, demo: .tour)
   }
 }

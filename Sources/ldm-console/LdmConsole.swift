@@ -41,29 +41,7 @@ struct LdmConsole: ParsableCommand {
   }
 
   func run() throws {
-    let environment = ProcessInfo.processInfo.environment
-    let scenario = Self.loadScenario(self.scenario)
-    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-    let themeSpec = theme ?? (noColor ? "mono" : "default")
-    let chosen: Theme
-    do {
-      chosen = try ThemeCatalog.load(themeSpec)
-    } catch {
-      Self.exit(withError: "\(error)", status: 2)
-    }
-    var names = ThemeCatalog.builtinNames
-    if !names.contains(themeSpec) { names.insert(themeSpec, at: 0) }
-    let session = ConsoleSession(
-      scenario: scenario, theme: chosen, themeNames: names,
-      themeIndex: names.firstIndex(of: themeSpec) ?? 0, monochrome: noColor && theme == nil,
-      environment: environment)
-    let status: Int32
-    do {
-      status = try session.run()
-    } catch {
-      Self.exit(withError: "\(error)", status: 2)
-    }
-    if status != 0 { throw ExitCode(status) }
+    try ConsoleSession.launch(scenario: Self.loadScenario(scenario), theme: theme)
   }
 
   /// The scenario file or the built-in one; a bad file ends the program with its one line.

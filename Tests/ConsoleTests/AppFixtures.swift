@@ -42,7 +42,7 @@ enum AppFixtures {
       until: {
         guard let migration = datacenter.migration(id)?.snapshot() else { return true }
         return done(migration) || migration.isFinished
-      }, limit: 600)
+      }, limit: 600, stoppingAtPhaseChanges: true)
     #expect(reached)
     return datacenter
   }

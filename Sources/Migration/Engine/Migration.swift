@@ -202,7 +202,7 @@ public final class Migration {
       emit(
         event(
           time, .suspended,
-          "\(domainName) suspended: \(pendingPages) dirty pages and the CPU state of"
+          "suspended: \(pendingPages) dirty pages and the CPU state of"
             + " \(domain.vcpuCount) vCPU to send"))
     } else {
       allStateSent = true
