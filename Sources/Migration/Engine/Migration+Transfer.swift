@@ -31,6 +31,13 @@ extension Migration {
     }
     var clock = start
     let wallStart = bandwidth == nil ? ContinuousClock.now : nil
+    // Wall time spent moving pages, without the digests that hand-off computes.
+    let callStart = ContinuousClock.now
+    let verificationBefore = verificationWallTime
+    defer {
+      transferWallTime +=
+        Self.seconds(since: callStart) - (verificationWallTime - verificationBefore)
+    }
     var budget = bandwidth.map { $0 * (now - start) } ?? .infinity
     while budget > 0 {
       if pendingPages == 0 {

@@ -28,6 +28,8 @@ public final class Migration {
   /// Wall-clock seconds spent computing the two memory digests before hand-off (the benchmark
   /// reports page moving and verification apart).
   public internal(set) var verificationWallTime: Double = 0
+  /// Wall-clock seconds spent moving pages in phases 3 and 4.
+  public internal(set) var transferWallTime: Double = 0
   /// Whether hand-off has started: from then on the migration cannot be cancelled.
   public var isHandingOff: Bool { phase == .handOff && outcome == nil }
   public var isFinished: Bool { outcome != nil }
