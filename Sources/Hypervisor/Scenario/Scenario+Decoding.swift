@@ -63,6 +63,9 @@ extension Scenario.HostSpec: Decodable {
   enum ServiceKeys: String, CodingKey, CaseIterable { case vds, vsw, vcc }
   enum RangeKeys: String, CodingKey, CaseIterable { case pa, size }
 
+  /// The largest host memory a scenario may give: a SPARC T5-8's 4 TB.
+  static let maximumMemory: UInt64 = 4 << 40
+
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownKeys(Keys.self)
     let container = try decoder.container(keyedBy: Keys.self)
@@ -89,6 +92,15 @@ extension Scenario.HostSpec: Decodable {
     }
     self.manager = manager
     memory = try container.size(.memory)
+    // Each bound domain gets a page table (8 bytes a page, lazily mapped) and a dirty log (a
+    // bit a page, allocated) sized by its memory, which the host's bounds: past the largest
+    // real SPARC server, loading the scenario alone would exhaust the machine running it.
+    guard memory <= Self.maximumMemory else {
+      throw container.failure(
+        .memory,
+        "host memory \(ByteSize.format(memory)) is more than 4T, the most a SPARC T-series server"
+          + " holds")
+    }
     var reservedList = try container.nestedUnkeyedContainerIfPresent(.reserved)
     reserved = []
     while var list = reservedList, !list.isAtEnd {
