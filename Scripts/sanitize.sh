@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the test suite under ThreadSanitizer or AddressSanitizer, reproducibly (issue 5).
+#
+#   Scripts/sanitize.sh thread|address [FILTER]
+#
+# FILTER is passed to `swift test --filter` (e.g. MigrationTests, 'MigrationTests|ConsoleTests').
+# Each sanitizer has its own scratch path (.build-tsan, .build-asan), so the two and the
+# ordinary build never invalidate one another. The full log is kept in the scratch directory;
+# the exit status is non-zero when a test fails or the sanitizer reports anything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() { echo "usage: Scripts/sanitize.sh thread|address [FILTER]" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+kind=$1
+filter=${2:-}
+case "$kind" in
+  thread) scratch=.build-tsan ;;
+  address) scratch=.build-asan ;;
+  *) usage ;;
+esac
+
+# Keep going after a report, so one run lists every race; a report still fails the run below.
+# Guests' memory is real, and TSan shadows each byte several times over: past 4 GiB of RSS it
+# flushes its shadow memory instead of letting parallel tests take the machine's memory.
+# Leak checking stays on for ASan.
+export TSAN_OPTIONS="halt_on_error=0 memory_limit_mb=4096 ${TSAN_OPTIONS:-}"
+export ASAN_OPTIONS="detect_leaks=1 ${ASAN_OPTIONS:-}"
+
+mkdir -p "$scratch"
+log="$scratch/sanitize-$kind.log"
+started=$(date +%s)
+arguments=(--sanitize="$kind" --scratch-path "$scratch")
+if [ -n "$filter" ]; then arguments+=(--filter "$filter"); fi
+set +e
+swift test "${arguments[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+elapsed=$(($(date +%s) - started))
+
+reports=$(grep -cE '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer))' \
+  "$log" || true)
+echo "sanitize.sh: $kind: swift test exited $status, $reports sanitizer reports," \
+  "${elapsed}s wall time (log: $log)"
+if [ "$reports" -gt 0 ]; then
+  grep -E '^SUMMARY: (ThreadSanitizer|AddressSanitizer|LeakSanitizer)' "$log" | sort | uniq -c
+  exit 1
+fi
+exit "$status"
