@@ -1,0 +1,38 @@
+import Console
+import Foundation
+import Testing
+
+/// Rows of `docs/errors.md` about theme files that other tests check only by type: the exact
+/// one-line message for a missing file, an unknown built-in name and an unreadable file.
+@Suite struct BadInputTests {
+  private func refusal(_ nameOrPath: String) -> String {
+    do {
+      _ = try ThemeCatalog.load(nameOrPath)
+      return "accepted"
+    } catch {
+      return error.description
+    }
+  }
+
+  @Test func missingThemeFile() {
+    #expect(refusal("/nonexistent/x.yaml") == "/nonexistent/x.yaml:1: no such file")
+  }
+
+  @Test func unknownThemeName() {
+    #expect(
+      refusal("no-such-theme")
+        == "no-such-theme:1: no such theme (built-in themes: "
+        + ThemeCatalog.builtinNames.joined(separator: ", ") + ")")
+  }
+
+  /// Bytes that are not UTF-8 cannot be read as a theme (as root, a mode cannot stop a read,
+  /// so this is the portable way to make a file that exists but cannot be read).
+  @Test func themeFileThatIsNotText() throws {
+    let path = NSTemporaryDirectory() + "ldm-bad-theme-\(UUID().uuidString).yaml"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(
+      to: URL(fileURLWithPath: path))
+    #expect(
+      refusal(path) == "\(path):1: cannot read the file (not UTF-8 text, or no permission)")
+  }
+}
