@@ -58,6 +58,7 @@ let package = Package(
     .testTarget(name: "MigrationTests", dependencies: ["Migration", "TestSupport"]),
     .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
     .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
