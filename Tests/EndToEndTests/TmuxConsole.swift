@@ -145,6 +145,32 @@ final class TmuxConsole: @unchecked Sendable {
     try typeLine("\(environment) '\(binary)' \(arguments); \(TmuxConsole.afterExit)")
   }
 
+  /// Starts the console and waits for its footer.
+  func startAndWait() async throws {
+    try startConsole()
+    try await waitFor(" m migrate")
+  }
+
+  /// Starts a migration of the domain `down` rows below `primary` on the left host, with the
+  /// password, and waits until it runs (`-n---s` on the source).
+  func migrate(down: Int, password: String = "secret", rename: String? = nil) async throws {
+    for _ in 0..<down { try keys("j") }
+    try keys("m")
+    let form = try await waitFor("Target Password:")
+    if let rename {
+      let target = form.split(separator: "\n").first { $0.contains("Target:") } ?? ""
+      let name = target.split(separator: ":").last?.split(separator: " ").first ?? ""
+      for _ in 0..<name.count { try keys("BSpace") }
+      try type(rename)
+      try await waitFor("sparc-t4-b:\(rename) ")
+    }
+    try keys("Tab")
+    try type(password)
+    try await waitFor("Target Password: " + String(repeating: "*", count: password.count))
+    try keys("Enter")
+    try await waitFor("-n---s")
+  }
+
   /// Types text literally (no key names) and presses Enter.
   func typeLine(_ text: String) throws {
     try type(text)
@@ -283,6 +309,6 @@ private func withCStrings<R>(
   _ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R
 ) -> R {
   let pointers = strings.map { strdup($0) } + [nil]
-  defer { pointers.forEach { free($0) } }
+  defer { for pointer in pointers { free(pointer) } }
   return body(pointers)
 }
