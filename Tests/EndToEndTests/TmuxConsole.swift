@@ -112,6 +112,21 @@ final class TmuxConsole: @unchecked Sendable {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // The test process's threads block most signals and may ignore some; the tmux server and
+    // everything in its panes would inherit that (no SIGWINCH, SIGINT, SIGTERM or SIGHUP would
+    // ever arrive), so tmux starts with an empty mask and default dispositions.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    sigdelset(&allSignals, SIGKILL)
+    sigdelset(&allSignals, SIGSTOP)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var environment = ProcessInfo.processInfo.environment
     environment["TERM"] = "xterm-256color"
     environment["LANG"] = "C.UTF-8"
@@ -120,7 +135,7 @@ final class TmuxConsole: @unchecked Sendable {
     let envp = environment.map { "\($0.key)=\($0.value)" }
     var pid: pid_t = 0
     let spawned = withCStrings(argv) { cArgv in
-      withCStrings(envp) { cEnvp in posix_spawn(&pid, tmux, &actions, nil, cArgv, cEnvp) }
+      withCStrings(envp) { cEnvp in posix_spawn(&pid, tmux, &actions, &attributes, cArgv, cEnvp) }
     }
     guard spawned == 0 else {
       throw EndToEndFailure(description: "cannot run \(tmux): error \(spawned)")
@@ -216,8 +231,11 @@ final class TmuxConsole: @unchecked Sendable {
       let text = try screen(sourceLocation: sourceLocation)
       if condition(text) { return text }
       if Date() > deadline {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).screen")
+        try? text.write(to: file, atomically: true, encoding: .utf8)
         throw EndToEndFailure(
-          description: "timed out after \(Int(timeout)) s waiting for \(what); last screen:\n"
+          description: "timed out after \(Int(timeout)) s waiting for \(what); last screen "
+            + "(also in \(file.path)):\n"
             + text)
       }
       try await Task.sleep(for: .milliseconds(50))
@@ -266,22 +284,27 @@ final class TmuxConsole: @unchecked Sendable {
     guard let shellPID = Int32(shell) else {
       throw EndToEndFailure(description: "no pane pid: \(shell)")
     }
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    for entry in entries {
-      guard let pid = Int32(entry),
-        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-      else { continue }
-      let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
-      let fields = stat[stat.index(after: close)...].split(separator: " ")
-      if fields.count > 1, Int32(fields[1]) == shellPID, name == "ldm-console" { return pid }
+    if let console = children(of: shellPID).first(where: { $0.name == "ldm-console" }) {
+      return console.pid
     }
     throw EndToEndFailure(description: "no ldm-console child of the shell \(shellPID)")
   }
 
-  /// Kills this test's tmux server (never any other).
+  /// The processes in the pane: the shell and its children (the console).
+  func paneProcesses() -> [Int32] {
+    guard
+      let shell = try? run(["display-message", "-p", "-t", "0", "#{pane_pid}"]),
+      let shellPID = Int32(shell.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return [] }
+    return [shellPID] + children(of: shellPID).map(\.pid)
+  }
+
+  /// Kills this test's tmux server (never any other), and then whatever it leaves running of
+  /// the processes in its pane.
   func kill() {
+    let processes = paneProcesses()
     _ = try? run(["kill-server"])
+    for pid in processes.reversed() { signalProcess(pid, SIGKILL) }
   }
 }
 
@@ -311,4 +334,25 @@ private func withCStrings<R>(
   let pointers = strings.map { strdup($0) } + [nil]
   defer { for pointer in pointers { free(pointer) } }
   return body(pointers)
+}
+
+/// The children of a process, from /proc (Linux).
+func children(of parent: Int32) -> [(pid: Int32, name: String)] {
+  let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+  var found: [(pid: Int32, name: String)] = []
+  for entry in entries {
+    guard let pid = Int32(entry),
+      let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+      let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+    else { continue }
+    let name = String(stat[stat.index(after: open)..<close])
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    if fields.count > 1, Int32(fields[1]) == parent { found.append((pid, name)) }
+  }
+  return found
+}
+
+/// kill(2), outside any type with a `kill` of its own.
+func signalProcess(_ pid: Int32, _ signal: Int32) {
+  _ = kill(pid, signal)
 }
