@@ -31,6 +31,12 @@ struct SoakCommand: ParsableCommand {
     help: "Fill guests' memory with content, so every page really moves.")
   var populateMemory = true
 
+  @Flag(
+    help: ArgumentHelp(
+      "Keep guests' writes in their hot working sets, so their memory stops growing and"
+        + " resident memory shows what the engine itself holds."))
+  var hotSetOnly = false
+
   @Flag(help: "Print the report as JSON.")
   var json = false
 
@@ -40,7 +46,9 @@ struct SoakCommand: ParsableCommand {
 
   func run() throws {
     let report = try Soak.run(
-      Soak.Options(migrations: migrations, seed: seed, populateMemory: populateMemory))
+      Soak.Options(
+        migrations: migrations, seed: seed, populateMemory: populateMemory,
+        hotSetOnly: hotSetOnly))
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

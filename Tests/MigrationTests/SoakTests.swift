@@ -47,6 +47,18 @@ import Testing
     #expect(report.resident.end != nil)
   }
 
+  /// Confined to their hot working sets, guests touch fewer pages than their cold writes
+  /// would, and the invariants hold all the same.
+  @Test func hotSetOnlyBoundsGuestMemory() throws {
+    let free = try Soak.run(Soak.Options(migrations: 30, seed: 4, populateMemory: false))
+    let confined = try Soak.run(
+      Soak.Options(migrations: 30, seed: 4, populateMemory: false, hotSetOnly: true))
+    #expect(confined.violations == [])
+    let freeBytes = try #require(free.guestMemory.end)
+    let confinedBytes = try #require(confined.guestMemory.end)
+    #expect(confinedBytes < freeBytes)
+  }
+
   /// The soak needs two hosts; a scenario with one is refused before anything runs.
   @Test func oneHostScenarioIsRefused() throws {
     var scenario = ScenarioLoader.builtin()
