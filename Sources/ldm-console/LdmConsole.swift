@@ -9,21 +9,16 @@ struct LdmConsole: ParsableCommand {
     commandName: "ldm-console",
     abstract: "Watch and drive live migrations of logical domains between two hypervisors.",
     discussion: """
-      With no subcommand, opens the full-screen console on the scenario (default: the
+      With no subcommand (or with `console`), opens the full-screen console on the scenario (default: the
       built-in seed walkthrough: hosts sparc-t4-a and sparc-t4-b, root password 'secret').
       Press ? in the console for every key.
       """,
     version: "0.1.0",
-    subcommands: [RunCommand.self, BenchCommand.self, SoakCommand.self, DemoCommand.self])
-
-  @Option(help: "A scenario YAML file (default: the built-in seed walkthrough).")
-  var scenario: String?
-
-  @Option(
-    help:
-      "A theme: a built-in name (\(ThemeCatalog.builtinNames.joined(separator: ", "))) or a YAML file. NO_COLOR selects mono."
-  )
-  var theme: String?
+    subcommands: [
+      ConsoleCommand.self, RunCommand.self, BenchCommand.self, SoakCommand.self,
+      DemoCommand.self,
+    ],
+    defaultSubcommand: ConsoleCommand.self)
 
   /// ArgumentParser's entry point, with usage errors ending in status 2 and one line, as every
   /// other bad input does (its default is 64 and a usage block).
@@ -38,10 +33,6 @@ struct LdmConsole: ParsableCommand {
       }
       exit(withError: error)
     }
-  }
-
-  func run() throws {
-    try ConsoleSession.launch(scenario: Self.loadScenario(scenario), theme: theme)
   }
 
   /// The scenario file or the built-in one; a bad file ends the program with its one line.

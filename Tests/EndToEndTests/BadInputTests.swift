@@ -81,10 +81,8 @@ import Testing
     let exit = try Self.run(
       ["run", "--scenario", directory + "/bad.yaml", directory + "/ok.script"],
       environment: Self.plain)
-    withKnownIssue("run --scenario is taken by the root command's --scenario") {
-      #expect(exit.status == 2)
-      #expect(
-        exit.errors == "\(directory)/bad.yaml:2: bad YAML: did not find expected ',' or '}'\n")
-    }
+    #expect(exit.status == 2)
+    #expect(
+      exit.errors == "\(directory)/bad.yaml:2: bad YAML: did not find expected ',' or '}'\n")
   }
 }
