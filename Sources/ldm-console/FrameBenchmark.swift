@@ -35,8 +35,7 @@ enum FrameBenchmark {
       let elapsed = ContinuousClock.now - start
       runs += changes.count
       previous = buffer
-      samples.append(
-        Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15)
+      samples.append(elapsed.inSeconds * 1e3)
     }
     samples.sort()
     return (samples[samples.count / 2], Double(runs) / Double(frames))

@@ -69,7 +69,7 @@ public struct ConsoleState: Sendable, Equatable {
   public static let minimumWidth = 80
   public static let minimumHeight = 24
   /// The speeds `+` and `-` step through, in simulated seconds per wall second.
-  public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16]
+  public static let speeds = LiveDatacenter.speeds
 
   /// A console on `live`, showing its first two hosts.
   public init(

@@ -22,6 +22,7 @@ public final class LiveDatacenter: Sendable {
   private let shared = Shared()
   /// Wall-clock seconds between two engine ticks when nothing else wakes it.
   public static let tick = 0.04
+  /// Simulated seconds per wall second that the console offers (`+`/`-`).
   public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16]
 
   /// Starts the engine thread on `scenario` and waits until its datacenter is built.
@@ -117,7 +118,7 @@ public final class LiveDatacenter: Sendable {
         }
         let now = clock.now
         // A long stall (a suspended process, a debugger) must not become a jump in time.
-        let wall = min(Self.seconds(now - last), 0.25)
+        let wall = min((now - last).inSeconds, 0.25)
         last = now
         reports += engine.advance(wallSeconds: wall)
         let snapshot = engine.snapshot()
@@ -134,8 +135,5 @@ public final class LiveDatacenter: Sendable {
       }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-      Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
   }
 }

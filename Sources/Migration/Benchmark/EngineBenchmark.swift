@@ -184,8 +184,7 @@ public enum EngineBenchmark {
   }
 
   static func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    (ContinuousClock.now - start).inSeconds
   }
 
   /// Linux resets the peak-RSS mark when `5` is written to clear_refs.

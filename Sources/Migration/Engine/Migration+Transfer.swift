@@ -166,8 +166,7 @@ extension Migration {
   }
 
   static func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    (ContinuousClock.now - start).inSeconds
   }
 
   static func twoDecimals(_ value: Double) -> String {
