@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <locale.h>
 #include <ncursesw/curses.h>
+#include <stddef.h>
+#include <termios.h>
 #include <wchar.h>
 
 // Windows and global state.
@@ -64,5 +66,12 @@ static inline FILE *ldm_stdout(void) { return stdout; }
 // Locale: adopt the environment's (LANG, LC_ALL...) and report its codeset.
 static inline void ldm_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
 static inline const char *ldm_codeset(void) { return nl_langinfo(CODESET); }
+
+// A terminfo string capability, or NULL when the terminal has none (tigetstr answers
+// (char *)-1 for a name that is not a string capability).
+static inline const char *ldm_tigetstr(const char *name) {
+  char *value = tigetstr(name);
+  return (value == NULL || value == (char *)-1) ? NULL : value;
+}
 
 #endif

@@ -4,9 +4,9 @@ import Glibc
 
 /// The full-screen terminal, through ncursesw: draws `ScreenBuffer` frames and reads keys.
 ///
-/// Used from one thread. The screen is restored by `restore()`, by `deinit`, and (after a
-/// second SIGINT/SIGTERM/SIGHUP, when the loop does not react to the first) by the signal
-/// handler itself.
+/// Used from one thread. The screen is restored by `restore()`, by `deinit`, and by the
+/// signal handlers: after a second SIGINT/SIGTERM/SIGHUP (when the loop does not react to the
+/// first) and on a crash (see `SignalTrap`).
 public final class Terminal {
   /// Columns and rows of the screen.
   public private(set) var width: Int
@@ -25,6 +25,8 @@ public final class Terminal {
   private var previous: ScreenBuffer?
   private var needsFullRedraw = true
   private var savedHandlers: [Int32: sigaction] = [:]
+  /// Standard error while the screen is in use, shown after `restore()`.
+  private let capture: StandardErrorCapture?
   private var isOpen = true
   /// Without a UTF-8 locale ncursesw cannot show other characters: they become `?`.
   private let asciiOnly: Bool
@@ -61,6 +63,9 @@ public final class Terminal {
     guard let term, !term.isEmpty else { throw .termNotSet }
     guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
     Self.adoptLocale()
+    // The shell's terminal modes, for the crash handler: it cannot ask curses for them.
+    var shellModes = termios()
+    let hasShellModes = tcgetattr(STDOUT_FILENO, &shellModes) == 0
     // newterm, unlike initscr, reports a bad TERM instead of exiting the process.
     guard let screen = newterm(term, ldm_stdout(), ldm_stdin()) else {
       throw .unknownTerminal(term)
@@ -72,7 +77,10 @@ public final class Terminal {
     }
     self.screen = screen
     self.window = window
-    SignalTrap.cursesActive.store(true, ordering: .sequentiallyConsistent)
+    capture = StandardErrorCapture()
+    SignalTrap.arm(
+      shellModes: hasShellModes ? shellModes : nil, outputDescriptor: STDOUT_FILENO,
+      capture: capture)
     cbreak()
     noecho()
     nonl()
@@ -131,7 +139,8 @@ public final class Terminal {
 
   /// Shows `frame`, writing only the cells that changed since the last one.
   public func draw(_ frame: ScreenBuffer) {
-    guard isOpen else { return }
+    // After a crash the screen belongs to the crash report.
+    guard isOpen, !SignalTrap.crashed.load(ordering: .sequentiallyConsistent) else { return }
     if needsFullRedraw {
       // Also makes ncurses clear the physical screen, which a resize may have scrambled.
       wclear(window)
@@ -247,5 +256,6 @@ public final class Terminal {
     endwin()
     SignalTrap.cursesActive.store(false, ordering: .sequentiallyConsistent)
     delscreen(screen)
+    capture?.end()
   }
 }

@@ -18,7 +18,9 @@ struct ConsoleSession {
   /// The guided tour to run (`ldm-console demo`), if any.
   var demo: DemoScript?
 
-  /// Runs until the user quits or a signal asks to stop; returns the exit status.
+  /// Runs until the user quits or a signal asks to stop; returns the exit status: 0 after
+  /// `q`, 128 + N after signal N (as a shell reports a process that signal killed), so a
+  /// script can tell an interrupted console from a finished one.
   func run() throws -> Int32 {
     let live = try LiveDatacenter(
       scenario: scenario, baseDirectory: FileManager.default.currentDirectoryPath)
@@ -40,15 +42,21 @@ struct ConsoleSession {
       for case .engine(let command) in ConsoleApp.startDemo(demo, &state) { live.send(command) }
     }
     terminal.draw(ConsoleApp.view(state))
+    let crashPhase = Self.crashPhase(environment)
     while true {
       var events: [ConsoleEvent] = []
       if let key = terminal.readKey() {
         events.append(
           key == .resize ? .resize(width: terminal.width, height: terminal.height) : .key(key))
       }
-      if terminal.terminationSignal != nil { return 0 }
+      if let signal = terminal.terminationSignal { return 128 + signal }
       let (snapshot, reports) = live.poll()
       if let snapshot, snapshot != state.live { events.append(.snapshot(snapshot)) }
+      if let crashPhase, let snapshot,
+        snapshot.datacenter.migrations.contains(where: { $0.phase == crashPhase && !$0.isFinished })
+      {
+        fatalError("LDM_CONSOLE_CRASH_IN_PHASE=\(crashPhase.rawValue): crashing, as asked")
+      }
       events += reports.map(ConsoleEvent.report)
       for event in events {
         for command in ConsoleApp.update(&state, event) {
@@ -72,6 +80,13 @@ struct ConsoleSession {
 }
 
 extension ConsoleSession {
+  /// Test hook: `LDM_CONSOLE_CRASH_IN_PHASE=N` (1-5) ends the process with a Swift fatal
+  /// error once a migration is in phase N, so that end-to-end tests can prove a crash in the
+  /// middle of a migration leaves the terminal usable. Documented in docs/errors.md.
+  static func crashPhase(_ environment: [String: String]) -> Phase? {
+    environment["LDM_CONSOLE_CRASH_IN_PHASE"].flatMap { Int($0) }.flatMap(Phase.init(rawValue:))
+  }
+
   /// Chooses the theme (`--theme`, else `mono` under NO_COLOR, else `default`), runs the
   /// console and turns any failure into one line on standard error and exit status 2.
   static func launch(scenario: Scenario, theme: String?, demo: DemoScript? = nil) throws {

@@ -293,6 +293,20 @@ struct AppDialogKeyTests {
     #expect(state.dialog == nil)
   }
 
+  @Test func aWholeCommandTypedAfterThePrefilledLdmIsThatCommand() throws {
+    var state = AppFixtures.state(try AppFixtures.datacenter())
+    var lines: [String] = []
+    for typed in ["ldm list -o status", "psrinfo -pv", "  ldm  ", "ldmlist", "list ldm"] {
+      AppFixtures.send(.key(.character(":")), to: &state)
+      AppFixtures.type(typed, into: &state)
+      for command in AppFixtures.send(.key(.enter), to: &state) {
+        if case .engine(.ldm(let line, _, _)) = command { lines.append(line) }
+      }
+      state.dialog = nil
+    }
+    #expect(lines == ["ldm list -o status", "psrinfo -pv", "ldm", "ldm ldmlist", "ldm list ldm"])
+  }
+
   private func promptText(_ state: ConsoleState) -> String? {
     if case .commandLine(let prompt)? = state.dialog { return prompt.input.value }
     return nil

@@ -66,6 +66,27 @@ import Testing
     }
   }
 
+  @Test func wideValuesScrollToKeepTheCursorVisible() {
+    // 14 characters, 20 columns: longer than the 10-column field.
+    let value = "ldm 漢字🚀 ab 漢字🚀"
+    let end = render(width: 10, height: 1) { buffer, rect in
+      TextField(input: TextInput(value), isFocused: true).draw(into: &buffer, in: rect)
+    }
+    #expect(end == "ab 漢字🚀")
+    let middle = render(width: 10, height: 1) { buffer, rect in
+      TextField(input: TextInput(value, cursor: 9), isFocused: true).draw(into: &buffer, in: rect)
+    }
+    #expect(middle.hasSuffix("ab"), "\(middle)")
+    // Every cursor position draws the character under the cursor, reversed.
+    for cursor in 0...value.count {
+      var buffer = ScreenBuffer(width: 10, height: 1)
+      TextField(input: TextInput(value, cursor: cursor), isFocused: true)
+        .draw(into: &buffer, in: buffer.bounds)
+      let reversed = (0..<10).filter { buffer[$0, 0].style == Style(.input, .reverse) }
+      #expect(!reversed.isEmpty, "cursor \(cursor): \(buffer.line(0))")
+    }
+  }
+
   @Test func dialogIsCentredAndClearsUnderIt() {
     let text = render(width: 20, height: 7) { buffer, rect in
       buffer.fill(rect, with: "x")

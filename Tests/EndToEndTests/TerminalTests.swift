@@ -55,7 +55,7 @@ struct TerminalTests {
     try await tmux.startAndWait()
     try await tmux.migrate(down: 2)
     try tmux.keys("C-c")
-    expectCleanTerminal(try await tmux.waitForExit(), status: nil)
+    expectCleanTerminal(try await tmux.waitForExit(), status: 128 + Int(SIGINT))
   }
 
   @Test func sigtermDuringAMigrationRestoresTheTerminal() async throws {
@@ -65,8 +65,53 @@ struct TerminalTests {
     try await tmux.migrate(down: 2)
     let pid = try tmux.consolePID()
     #expect(kill(pid, SIGTERM) == 0)
-    // The console leaves through its normal path on the first signal (status 0).
-    expectCleanTerminal(try await tmux.waitForExit(), status: nil)
+    // The console leaves through its normal path on the first signal, with 128 + N.
+    expectCleanTerminal(try await tmux.waitForExit(), status: 128 + Int(SIGTERM))
+  }
+
+  /// A Swift runtime trap: SIGILL on x86-64, SIGTRAP on arm64.
+  static let trapStatus: Int = {
+    #if arch(arm64)
+      128 + Int(SIGTRAP)
+    #else
+      128 + Int(SIGILL)
+    #endif
+  }()
+
+  @Test func fatalErrorDuringAMigrationRestoresTheTerminal() async throws {
+    let tmux = try TmuxConsole("fatal")
+    defer { tmux.kill() }
+    // The test hook crashes the console with a Swift fatal error in the run-time state
+    // transfer; with the backtracer off, the default action ends the process.
+    try tmux.startConsole(
+      environment: TmuxConsole.environment
+        + " LDM_CONSOLE_CRASH_IN_PHASE=3 SWIFT_BACKTRACE=enable=no")
+    try await tmux.waitFor(" m migrate")
+    try await tmux.migrate(down: 2)
+    let exit = try await tmux.waitForExit()
+    expectCleanTerminal(exit, status: Self.trapStatus)
+    #expect(
+      exit.screen.contains("LDM_CONSOLE_CRASH_IN_PHASE=3: crashing, as asked"), "\(exit.screen)")
+  }
+
+  @Test func crashSignalReachesTheBacktracerAfterTheTerminalIsBack() async throws {
+    let tmux = try TmuxConsole("segv")
+    defer { tmux.kill() }
+    let report = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ldm-console-crash-\(UUID().uuidString).log").path
+    defer { try? FileManager.default.removeItem(atPath: report) }
+    // The backtracer's report goes to standard error, here a file.
+    try tmux.startConsole(
+      arguments: "2>'\(report)'",
+      environment: TmuxConsole.environment + " SWIFT_BACKTRACE=enable=yes,interactive=no,color=no")
+    try await tmux.waitFor(" m migrate")
+    try await tmux.migrate(down: 2)
+    signalProcess(try tmux.consolePID(), SIGSEGV)
+    expectCleanTerminal(try await tmux.waitForExit(), status: 128 + Int(SIGSEGV))
+    // The handler passed the signal on: Swift's backtracer wrote its report.
+    let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+    #expect(text.contains("Program crashed"), "\(text.prefix(400))")
+    #expect(text.contains("Thread 0"), "\(text.prefix(400))")
   }
 
   @Test func badTermIsOneLineAndANonZeroExit() async throws {

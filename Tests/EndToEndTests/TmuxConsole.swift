@@ -263,9 +263,7 @@ final class TmuxConsole: @unchecked Sendable {
   }
 
   /// Waits for the console to exit and returns its status and the terminal modes it left.
-  func waitForExit(sourceLocation: SourceLocation = #_sourceLocation) async throws -> (
-    status: Int, modes: [String], screen: String
-  ) {
+  func waitForExit(sourceLocation: SourceLocation = #_sourceLocation) async throws -> ConsoleExit {
     let text = try await waitUntil("the console to exit", sourceLocation: sourceLocation) {
       $0.split(separator: "\n").contains { $0.hasPrefix("TTYMODES:") }
     }
@@ -274,7 +272,12 @@ final class TmuxConsole: @unchecked Sendable {
     let status = Int(statusLine.dropFirst("EXITSTATUS=".count)) ?? -1
     let modesLine = lines.last { $0.hasPrefix("TTYMODES:") } ?? ""
     let modes = modesLine.dropFirst("TTYMODES:".count).split(separator: " ").map(String.init)
-    return (status, modes, text)
+    // What the pane's terminal itself says: cursor shown, main screen (not the alternate one).
+    let flags = try run(["display-message", "-p", "-t", "0", "#{cursor_flag} #{alternate_on}"])
+      .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    return ConsoleExit(
+      status: status, modes: modes, screen: text, cursorVisible: flags.first == "1",
+      alternateScreen: flags.last != "0")
   }
 
   /// The process id of the console: the child of the pane's shell.
@@ -309,8 +312,20 @@ final class TmuxConsole: @unchecked Sendable {
 }
 
 /// Checks after exit: status, echo and canonical mode back, no box drawing left on screen.
+/// How the console left its pane: its exit status, `stty -a` afterwards, the screen, and the
+/// pane's cursor and screen modes.
+struct ConsoleExit {
+  var status: Int
+  var modes: [String]
+  var screen: String
+  var cursorVisible: Bool
+  var alternateScreen: Bool
+}
+
+/// The terminal is usable after the console left: echo and canonical mode back, cursor
+/// visible, the main screen back (nothing of the console's boxes on it).
 func expectCleanTerminal(
-  _ exit: (status: Int, modes: [String], screen: String), status expected: Int? = 0,
+  _ exit: ConsoleExit, status expected: Int? = 0,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
   if let expected {
@@ -320,6 +335,8 @@ func expectCleanTerminal(
   #expect(exit.modes.contains("icanon"), "stty: \(exit.modes)", sourceLocation: sourceLocation)
   #expect(!exit.modes.contains("-echo"), "stty: \(exit.modes)", sourceLocation: sourceLocation)
   #expect(!exit.modes.contains("-icanon"), "stty: \(exit.modes)", sourceLocation: sourceLocation)
+  #expect(exit.cursorVisible, "cursor hidden after exit", sourceLocation: sourceLocation)
+  #expect(!exit.alternateScreen, "still on the alternate screen", sourceLocation: sourceLocation)
   for box in ["┌", "┐", "└", "┘", "│", "─"] {
     #expect(
       !exit.screen.contains(box), "box drawing left on the normal screen:\n\(exit.screen)",

@@ -123,7 +123,7 @@ extension ConsoleApp {
     let history = state.commandHistory
     switch key {
     case .enter:
-      let line = prompt.input.value.trimmingSpaces()
+      let line = prompt.commandLine
       guard !line.isEmpty else {
         state.dialog = nil
         return []

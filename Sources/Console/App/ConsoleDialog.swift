@@ -1,3 +1,5 @@
+import LdmCommands
+
 /// The dialog on top of the screen; while one is open it receives every key.
 public enum ConsoleDialog: Sendable, Equatable {
   case migrate(MigrateForm)
@@ -34,6 +36,16 @@ public struct CommandPrompt: Sendable, Equatable {
 
   /// `sparc-t4-a# `.
   public var prompt: String { "\(host)# " }
+
+  /// The line to run. The prompt starts with `ldm ` typed for the operator; one who types a
+  /// whole command after it (`ldm ldm list`, `ldm psrinfo -pv`) means that command.
+  public var commandLine: String {
+    let line = input.value.trimmingSpaces()
+    let words = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+    guard words.count >= 2, words[0] == "ldm", LdmCommandLine.programs.contains(String(words[1]))
+    else { return line }
+    return String(line.drop { $0 != " " }).trimmingSpaces()
+  }
 }
 
 /// The output pane of an ldm command line.

@@ -9,6 +9,9 @@ public struct LdmCommandLine: Sendable, Equatable {
     self.filter = filter
   }
 
+  /// The programs a line may start with.
+  public static let programs: Set<String> = ["ldm", "psrinfo", "prtconf"]
+
   /// `grep` after a pipe. Patterns are plain text, not regular expressions: enough for
   /// `prtconf -pv | grep stick-frequency` and without surprises.
   public struct LineFilter: Sendable, Equatable {

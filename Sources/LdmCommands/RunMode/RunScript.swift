@@ -38,8 +38,6 @@ public struct RunScript: Sendable, Equatable {
     public var description: String { "\(file):\(line): \(reason)" }
   }
 
-  static let programs: Set<String> = ["ldm", "psrinfo", "prtconf"]
-
   /// Parses a script; `hosts` are the scenario's host names, the first being the default.
   public static func parse(_ text: String, file: String, hosts: [String]) throws(ParseError)
     -> RunScript
@@ -82,7 +80,7 @@ public struct RunScript: Sendable, Equatable {
     }
     let words = body.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     let first = words.first ?? ""
-    if programs.contains(first) {
+    if LdmCommandLine.programs.contains(first) {
       return .command(host: host, line: body, background: background)
     }
     guard ["sleep", "wait", "fault"].contains(first) else {
