@@ -5,7 +5,7 @@ import Console
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTheme(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-  // Either a theme or `FILE:LINE: reason`.
+  // Either a theme or one line, `FILE:LINE: reason`.
   do {
     let theme = try Theme.parse(yaml: text, file: "fuzz.yaml")
     for capability in ColorCapability.allCases {
@@ -13,6 +13,7 @@ public func fuzzTheme(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
   } catch {
     precondition(error.description.hasPrefix("fuzz.yaml:"), "unlocated error: \(error)")
+    precondition(!error.description.contains(where: \.isNewline), "multi-line error: \(error)")
   }
   return 0
 }

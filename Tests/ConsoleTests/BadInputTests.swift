@@ -15,13 +15,13 @@ import Testing
   }
 
   @Test func missingThemeFile() {
-    #expect(refusal("/nonexistent/x.yaml") == "/nonexistent/x.yaml:1: no such file")
+    #expect(refusal("/nonexistent/x.yaml") == "/nonexistent/x.yaml: no such file")
   }
 
   @Test func unknownThemeName() {
     #expect(
       refusal("no-such-theme")
-        == "no-such-theme:1: no such theme (built-in themes: "
+        == "no-such-theme: no such theme (built-in themes: "
         + ThemeCatalog.builtinNames.joined(separator: ", ") + ")")
   }
 
@@ -33,6 +33,6 @@ import Testing
     try Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(
       to: URL(fileURLWithPath: path))
     #expect(
-      refusal(path) == "\(path):1: cannot read the file (not UTF-8 text, or no permission)")
+      refusal(path) == "\(path): cannot read the file (not UTF-8 text, or no permission)")
   }
 }

@@ -42,6 +42,13 @@ import Testing
       "bad.yaml:2: unknown key 'hostz' (expected one of: name, description, migration, hosts)"
     ),
     ("name: x\n", "bad.yaml:1: missing key 'hosts'"),
+    // Yams' descriptions of these quote the file over several lines; the message is one.
+    ("name: x\nhosts: []\nname: y\n", "bad.yaml:1: duplicate key 'name' in the mapping here"),
+    (
+      "name: x\nhosts: []\ndescription: \"a\u{01}\"\n",
+      "bad.yaml:3: bad YAML: control characters are not allowed"
+    ),
+    ("", "bad.yaml:1: the file is empty"),
     ("hosts: 3\n", "bad.yaml:1: 'hosts': expected a list"),
     (
       ScenarioLoadingTests.hostWith(domains: "    - { name: d1, vcpus: two, memory: 1G }"),

@@ -27,7 +27,7 @@ public enum ThemeCatalog {
     if !looksLikePath, !FileManager.default.fileExists(atPath: nameOrPath) {
       let known = builtinNames.joined(separator: ", ")
       throw ThemeError(
-        file: nameOrPath, line: 1, reason: "no such theme (built-in themes: \(known))")
+        file: nameOrPath, line: nil, reason: "no such theme (built-in themes: \(known))")
     }
     return try load(file: nameOrPath)
   }
@@ -41,7 +41,7 @@ public enum ThemeCatalog {
       let reason =
         FileManager.default.fileExists(atPath: path)
         ? "cannot read the file (not UTF-8 text, or no permission)" : "no such file"
-      throw ThemeError(file: path, line: 1, reason: reason)
+      throw ThemeError(file: path, line: nil, reason: reason)
     }
     let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     return try Theme.parse(yaml: text, file: path, fallbackName: stem)

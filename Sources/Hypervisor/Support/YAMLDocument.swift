@@ -47,9 +47,9 @@ public struct YAMLDocument {
     } catch let error as YAMLFileError {
       throw error
     } catch let error as YamlError {
-      throw Self.describe(error, file: file)
+      throw Self.describe(error, file: file, text: text)
     } catch {
-      throw YAMLFileError(file: file, line: nil, reason: "\(error)")
+      throw YAMLFileError(file: file, line: nil, reason: Self.oneLine(error))
     }
   }
 
@@ -80,7 +80,7 @@ public struct YAMLDocument {
     } catch let error as YAMLFileError {
       throw error
     } catch {
-      throw YAMLFileError(file: file, line: nil, reason: "\(error)")
+      throw YAMLFileError(file: file, line: nil, reason: Self.oneLine(error))
     }
   }
 
@@ -127,12 +127,12 @@ public struct YAMLDocument {
         context.codingPath, "\(Self.keyLabel(context.codingPath))expected \(Self.name(type))")
     case .dataCorrupted(let context):
       if let underlying = context.underlyingError as? YamlError {
-        return Self.describe(underlying, file: file)
+        return Self.describe(underlying, file: file, text: nil)
       }
       return at(
         context.codingPath, "\(Self.keyLabel(context.codingPath))\(context.debugDescription)")
     @unknown default:
-      return YAMLFileError(file: file, line: nil, reason: "\(error)")
+      return YAMLFileError(file: file, line: nil, reason: Self.oneLine(error))
     }
   }
 
@@ -162,15 +162,33 @@ public struct YAMLDocument {
     }
   }
 
-  private static func describe(_ error: YamlError, file: String) -> YAMLFileError {
+  /// Yams' own errors: bad YAML (with the line it names), duplicate keys, characters YAML
+  /// refuses. Their descriptions quote the file over several lines; the message keeps one.
+  private static func describe(_ error: YamlError, file: String, text: String?) -> YAMLFileError {
     switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
       return YAMLFileError(file: file, line: mark.line, reason: "bad YAML: \(problem)")
-    case .composer(_, let problem, let mark, _):
-      return YAMLFileError(file: file, line: mark.line, reason: "bad YAML: \(problem)")
+    case .reader(let problem, let offset, _, _):
+      let line = offset.flatMap { offset in text.map { lineNumber(atUTF8Offset: offset, in: $0) } }
+      return YAMLFileError(file: file, line: line, reason: "bad YAML: \(problem)")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+      // Yams marks the mapping, not the repeated key.
+      return YAMLFileError(
+        file: file, line: context.mark.line, reason: "duplicate key \(keys) in the mapping here")
     default:
-      return YAMLFileError(file: file, line: nil, reason: "bad YAML: \(error)")
+      return YAMLFileError(file: file, line: nil, reason: "bad YAML: \(oneLine(error))")
     }
+  }
+
+  private static func lineNumber(atUTF8Offset offset: Int, in text: String) -> Int {
+    1 + text.utf8.prefix(max(0, offset)).count(where: { $0 == UInt8(ascii: "\n") })
+  }
+
+  /// The first line of an error's description.
+  private static func oneLine(_ error: any Error) -> String {
+    "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "unreadable YAML"
   }
 }
 
