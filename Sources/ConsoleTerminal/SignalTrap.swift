@@ -66,8 +66,12 @@ enum SignalTrap {
       action.__sigaction_handler.sa_sigaction = handleCrash
       sigemptyset(&action.sa_mask)
       // SA_ONSTACK: a stack overflow can still be reported if the runtime set up an
-      // alternate stack (Swift's backtracer does).
-      action.sa_flags = SA_SIGINFO | SA_ONSTACK
+      // alternate stack (Swift's backtracer does). SA_NODEFER: the previous handler runs
+      // inside this one and must see the signal unblocked, as it would on its own; Swift's
+      // backtracer reads the crashed process's memory from a thread that catches its own
+      // SIGSEGV, and with SIGSEGV blocked a bad read killed the process mid-report, leaving
+      // the backtracer waiting for ever.
+      action.sa_flags = SA_SIGINFO | SA_ONSTACK | Int32(SA_NODEFER)
       var old = sigaction()
       if sigaction(signal, &action, &old) == 0 {
         previous[signal] = old
@@ -127,7 +131,15 @@ private func handleStop(_ signal: Int32) {
 private func handleCrash(
   _ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
 ) {
-  SignalTrap.crashed.store(true, ordering: .sequentiallyConsistent)
+  let (first, _) = SignalTrap.crashed.compareExchange(
+    expected: false, desired: true, ordering: .sequentiallyConsistent)
+  guard first else {
+    // A crash while handling a crash: no second report, just the default action.
+    var fallback = sigaction()
+    sigaction(signal, &fallback, nil)
+    raise(signal)
+    return
+  }
   SignalTrap.restoreInEmergency()
   // The previous handler (Swift's backtracer, a sanitizer's) runs here, with the real
   // context, on the restored screen. Handlers written for faults return expecting the fault
@@ -146,7 +158,7 @@ private func handleCrash(
   sigaction(signal, &fallback, nil)
   // A fault (SIGSEGV, SIGILL from a trap instruction…) happens again when the handler returns
   // and now ends the process. A signal that was sent (kill, abort) or SIGTRAP (whose
-  // instruction may be stepped over) is sent again; it stays pending until the return.
+  // instruction may be stepped over) is sent again, and ends it at once.
   let wasSent = (info?.pointee.si_code ?? 0) <= 0
   if wasSent || signal == SIGTRAP { raise(signal) }
 }
