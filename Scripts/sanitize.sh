@@ -22,10 +22,13 @@ esac
 
 # Keep going after a report, so one run lists every race; a report still fails the run below.
 # Guests' memory is real, and TSan shadows each byte several times over: past 4 GiB of RSS it
-# flushes its shadow memory instead of letting parallel tests take the machine's memory.
+# flushes its shadow memory instead of letting tests take the machine's memory.
 # Leak checking stays on for ASan. Swift's crash backtracer would fight ASan over a dying
-# process; ASan's report is the one wanted.
-export SWIFT_BACKTRACE=enable=no
+# process (ASan's report is the one wanted); under TSan it says where a crash happened.
+case "$kind" in
+  thread) export SWIFT_BACKTRACE=enable=yes,interactive=no,color=no ;;
+  address) export SWIFT_BACKTRACE=enable=no ;;
+esac
 export TSAN_OPTIONS="halt_on_error=0 memory_limit_mb=4096 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="detect_leaks=1 ${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan.supp print_suppressions=0 ${LSAN_OPTIONS:-}"
@@ -35,7 +38,9 @@ log="$scratch/sanitize-$kind.log"
 started=$(date +%s)
 # Every test is a Swift Testing test. The XCTest pass finds none, and LeakSanitizer would
 # report the 368 bytes XCTest's runner itself never frees at exit.
-arguments=(--sanitize="$kind" --scratch-path "$scratch" --disable-xctest)
+# One test at a time, as the README's test command: engine tests hold gigabytes of guest
+# memory, which the sanitizers' shadow memory multiplies.
+arguments=(--sanitize="$kind" --scratch-path "$scratch" --disable-xctest --no-parallel)
 if [ -n "$filter" ]; then arguments+=(--filter "$filter"); fi
 set +e
 swift test "${arguments[@]}" 2>&1 | tee "$log"

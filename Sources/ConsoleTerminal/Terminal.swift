@@ -226,6 +226,22 @@ public final class Terminal {
   /// know (tmux sends `ESC [ 4 ~` for End under TERM=xterm-256color). Known sequences become
   /// their keys; unknown ones are swallowed whole, so their bytes never reach a text field
   /// and their ESC never closes a dialog.
+  /// Waits up to `inputTimeout` ms for a key, then takes the keys already waiting behind it,
+  /// up to `limit`: a paste arrives as hundreds of keys at once, and one frame can answer
+  /// them all instead of one frame per key. Empty on timeout (see `readKey()`).
+  public func readKeys(limit: Int = 512) -> [KeyEvent] {
+    guard let first = readKey() else { return [] }
+    var keys = [first]
+    defer { wtimeout(window, Int32(inputTimeout)) }
+    while keys.count < limit {
+      // Set each time: reading an escape sequence puts the usual timeout back.
+      wtimeout(window, 0)
+      guard let key = readKey() else { break }
+      keys.append(key)
+    }
+    return keys
+  }
+
   private func escapeSequence() -> KeyEvent? {
     wtimeout(window, 0)
     defer { wtimeout(window, Int32(inputTimeout)) }

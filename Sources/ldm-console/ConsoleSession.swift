@@ -45,7 +45,7 @@ struct ConsoleSession {
     let crashPhase = Self.crashPhase(environment)
     while true {
       var events: [ConsoleEvent] = []
-      if let key = terminal.readKey() {
+      for key in terminal.readKeys() {
         events.append(
           key == .resize ? .resize(width: terminal.width, height: terminal.height) : .key(key))
       }
