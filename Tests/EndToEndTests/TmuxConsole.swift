@@ -21,9 +21,12 @@ enum ConsoleBinary {
     if let executable = Bundle.main.executableURL { starts.append(executable) }
     starts.append(URL(fileURLWithPath: CommandLine.arguments[0]))
     starts.append(Bundle.main.bundleURL)
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-      starts.append(bundle.bundleURL)
-    }
+    #if canImport(Darwin)
+      // macOS runs tests from a bundle. (On Linux, Foundation's allBundles leaks its array.)
+      for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        starts.append(bundle.bundleURL)
+      }
+    #endif
     var tried: [String] = []
     for start in starts {
       var directory = start.resolvingSymlinksInPath().deletingLastPathComponent()
