@@ -222,10 +222,6 @@ public final class Terminal {
     return KeyEvent(characterCode: code)
   }
 
-  /// After an ESC: a lone Escape, or an escape sequence this terminal's terminfo does not
-  /// know (tmux sends `ESC [ 4 ~` for End under TERM=xterm-256color). Known sequences become
-  /// their keys; unknown ones are swallowed whole, so their bytes never reach a text field
-  /// and their ESC never closes a dialog.
   /// Waits up to `inputTimeout` ms for a key, then takes the keys already waiting behind it,
   /// up to `limit`: a paste arrives as hundreds of keys at once, and one frame can answer
   /// them all instead of one frame per key. Empty on timeout (see `readKey()`).
@@ -242,6 +238,10 @@ public final class Terminal {
     return keys
   }
 
+  /// After an ESC: a lone Escape, or an escape sequence this terminal's terminfo does not
+  /// know (tmux sends `ESC [ 4 ~` for End under TERM=xterm-256color). Known sequences become
+  /// their keys; unknown ones are swallowed whole, so their bytes never reach a text field
+  /// and their ESC never closes a dialog.
   private func escapeSequence() -> KeyEvent? {
     wtimeout(window, 0)
     defer { wtimeout(window, Int32(inputTimeout)) }
