@@ -49,6 +49,19 @@ import Testing
       "bad.yaml:3: bad YAML: control characters are not allowed"
     ),
     ("", "bad.yaml:1: the file is empty"),
+    (
+      """
+      hosts:
+        - name: h1
+          cpu: { type: SPARC-T4, mhz: 2548, stick-frequency: 0x5f4bc08, strands: 8 }
+          memory: 16G
+          services:
+            vsw: [ { name: primary-vsw0 }, { name: svc-vsw0, domain: service1 } ]
+          domains:
+          - { name: primary, control: true, vcpus: 1, memory: 1G }
+      """,
+      "bad.yaml:6: service svc-vsw0 belongs to domain service1, which host h1 does not have"
+    ),
     ("hosts: 3\n", "bad.yaml:1: 'hosts': expected a list"),
     (
       ScenarioLoadingTests.hostWith(domains: "    - { name: d1, vcpus: two, memory: 1G }"),

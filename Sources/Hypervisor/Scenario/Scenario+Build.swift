@@ -76,45 +76,44 @@ extension Scenario.HostSpec {
         throw at("domains", index, "name", reason: "\(error)")
       }
     }
-    func requireOwner(_ domain: String, of service: String, at keys: Any...) throws(YAMLPathError) {
+    /// Adds a service of `domain`, which the host must have; any refusal is reported at
+    /// `services.KIND[INDEX]`.
+    func addService(
+      _ kind: String, _ index: Int, _ service: String, of domain: String,
+      _ add: () throws -> Void
+    ) throws(YAMLPathError) {
       guard host.domain(named: domain) != nil else {
-        throw YAMLPathError(
-          path: path
-            + keys.map { key in
-              (key as? Int).map { AnyCodingKey(intValue: $0)! }
-                ?? AnyCodingKey(stringValue: "\(key)")
-            },
+        throw at(
+          "services", kind, index,
           reason: "service \(service) belongs to domain \(domain), which host \(name) does not have"
         )
       }
+      do {
+        try add()
+      } catch {
+        throw at("services", kind, index, reason: "\(error)")
+      }
     }
     for (index, vds) in diskServices.enumerated() {
-      try requireOwner(
-        vds.domain.isEmpty ? owner : vds.domain, of: vds.name, at: "services", "vds", index)
-      do {
-        try host.addDiskService(vds.name, domain: vds.domain.isEmpty ? owner : vds.domain)
+      let domain = vds.domain.isEmpty ? owner : vds.domain
+      try addService("vds", index, vds.name, of: domain) {
+        try host.addDiskService(vds.name, domain: domain)
         for volume in vds.volumes {
           try host.addVolume(
             volume.name, service: vds.name, device: volume.device, options: volume.options)
         }
-      } catch {
-        throw at("services", "vds", index, reason: "\(error)")
       }
     }
     for (index, vsw) in switches.enumerated() {
-      try requireOwner(vsw.domain ?? owner, of: vsw.name, at: "services", "vsw", index)
-      do {
-        try host.addSwitch(vsw.name, domain: vsw.domain ?? owner, netDevice: vsw.netDevice)
-      } catch {
-        throw at("services", "vsw", index, reason: "\(error)")
+      let domain = vsw.domain ?? owner
+      try addService("vsw", index, vsw.name, of: domain) {
+        try host.addSwitch(vsw.name, domain: domain, netDevice: vsw.netDevice)
       }
     }
     for (index, vcc) in consoleConcentrators.enumerated() {
-      try requireOwner(vcc.domain ?? owner, of: vcc.name, at: "services", "vcc", index)
-      do {
-        try host.addConsoleConcentrator(vcc.name, domain: vcc.domain ?? owner, ports: vcc.ports)
-      } catch {
-        throw at("services", "vcc", index, reason: "\(error)")
+      let domain = vcc.domain ?? owner
+      try addService("vcc", index, vcc.name, of: domain) {
+        try host.addConsoleConcentrator(vcc.name, domain: domain, ports: vcc.ports)
       }
     }
     for (index, spec) in domains.enumerated() {
