@@ -32,6 +32,22 @@ struct AbuseTests {
     }
   }
 
+  /// Enter runs the typed line; the output pane, and the main screen after Escape, keep every
+  /// border and the host tables are as `before`; then `q` leaves a clean terminal. Returns
+  /// the output pane's screen.
+  static func runTheLineAndLeave(_ tmux: TmuxConsole, before: [String]) async throws -> String {
+    try tmux.keys("Enter")
+    let output = try await tmux.waitFor("exit status")
+    #expect(bordersIntact(output, width: 120, rows: 0..<35), "\(output)")
+    try tmux.keys("Escape")
+    let after = try await tmux.waitFor(" m migrate")
+    #expect(bordersIntact(after, width: 120, rows: 0..<35), "\(after)")
+    #expect(Array(lines(after).prefix(11)) == Array(before.prefix(11)))
+    try tmux.keys("q")
+    expectCleanTerminal(try await tmux.waitForExit())
+    return output
+  }
+
   @Test func longPastedLineAndControlCharactersAtThePrompt() async throws {
     let tmux = try TmuxConsole("abuse-long")
     defer { tmux.kill() }
@@ -47,15 +63,7 @@ struct AbuseTests {
     let typing = try await tmux.waitFor("list-domain END", timeout: 90)
     #expect(Self.bordersIntact(typing, width: 120, rows: 0..<34), "\(typing)")
     #expect(Self.lines(typing).first == before.first)
-    try tmux.keys("Enter")
-    let output = try await tmux.waitFor("exit status")
-    #expect(Self.bordersIntact(output, width: 120, rows: 0..<35), "\(output)")
-    try tmux.keys("Escape")
-    let after = try await tmux.waitFor(" m migrate")
-    #expect(Self.bordersIntact(after, width: 120, rows: 0..<35), "\(after)")
-    #expect(Array(Self.lines(after).prefix(11)) == Array(before.prefix(11)))
-    try tmux.keys("q")
-    expectCleanTerminal(try await tmux.waitForExit())
+    _ = try await Self.runTheLineAndLeave(tmux, before: before)
   }
 
   @Test func wideCharactersAtThePrompt() async throws {
@@ -74,17 +82,9 @@ struct AbuseTests {
     let prompt = Self.lines(scrolled).first { $0.hasPrefix("sparc-t4-a# ") } ?? ""
     #expect(!prompt.contains("ldm 漢字"), "\(prompt)")
     #expect(Self.bordersIntact(scrolled, width: 120, rows: 0..<34), "\(scrolled)")
-    try tmux.keys("Enter")
+    let output = try await Self.runTheLineAndLeave(tmux, before: before)
     // Keys are handled in order: the output pane shows the whole line was taken.
-    let output = try await tmux.waitFor("exit status")
     #expect(output.contains("sparc-t4-a# ldm 漢字🚀"), "\(output)")
-    #expect(Self.bordersIntact(output, width: 120, rows: 0..<35), "\(output)")
-    try tmux.keys("Escape")
-    let after = try await tmux.waitFor(" m migrate")
-    #expect(Self.bordersIntact(after, width: 120, rows: 0..<35), "\(after)")
-    #expect(Array(Self.lines(after).prefix(11)) == Array(before.prefix(11)))
-    try tmux.keys("q")
-    expectCleanTerminal(try await tmux.waitForExit())
   }
 
   @Test func thePasswordNeverAppears() async throws {
