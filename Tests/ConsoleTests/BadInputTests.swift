@@ -35,4 +35,25 @@ import Testing
     #expect(
       refusal(path) == "\(path): cannot read the file (not UTF-8 text, or no permission)")
   }
+
+  /// Found by fuzzing: a key with a line break in it (a quoted key, or one spanning lines) is
+  /// quoted in the message, which must stay one line.
+  @Test func messagesStayOneLineWhateverTheFileHolds() {
+    let inputs = [
+      "roles:\n  text: { fg:\u{FFFD}\u{FFFD}2-\u{FFFD}\u{FFFD} ba\n\n- 00\" }\n  title: { fg: 208 }\n",
+      "roles:\n  \"te\\nxt\": {}\n",
+      "roles:\n  text: { fg: \"red\\nblue\" }\n",
+      "name: x\n\"col\\rours\": {}\n",
+    ]
+    for yaml in inputs {
+      do {
+        _ = try Theme.parse(yaml: yaml, file: "fuzz.yaml")
+        Issue.record("accepted \(yaml)")
+      } catch {
+        let message = error.description
+        #expect(message.hasPrefix("fuzz.yaml:"), "\(message)")
+        #expect(!message.contains { $0.isNewline }, "\(message)")
+      }
+    }
+  }
 }

@@ -49,6 +49,11 @@ import Testing
       "bad.yaml:3: bad YAML: control characters are not allowed"
     ),
     ("", "bad.yaml:1: the file is empty"),
+    // Found by fuzzing: a key holding a line break, quoted in the message, which stays one line.
+    (
+      "name: x\n\"hos\\nts\": []\n",
+      "bad.yaml:2: unknown key 'hos\\nts' (expected one of: name, description, migration, hosts)"
+    ),
     (
       """
       hosts:

@@ -13,9 +13,28 @@ public struct YAMLFileError: Error, Equatable, CustomStringConvertible, Sendable
     self.reason = reason
   }
 
+  /// One line, whatever the file held: control characters in the reason or the file name (a
+  /// line break inside a quoted key, found by fuzzing) are written as escapes.
   public var description: String {
+    let file = Self.escapingControlCharacters(file)
+    let reason = Self.escapingControlCharacters(reason)
     if let line { return "\(file):\(line): \(reason)" }
     return "\(file): \(reason)"
+  }
+
+  static func escapingControlCharacters(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
+        result += "\\u{\(String(scalar.value, radix: 16))}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
   }
 }
 
