@@ -97,23 +97,25 @@ struct TerminalTests {
   @Test func crashSignalDuringAMigrationRestoresTheTerminal() async throws {
     let tmux = try TmuxConsole("segv")
     defer { tmux.kill() }
-    // With the backtracer off (and an AddressSanitizer build told to leave SIGSEGV alone), the
+    // With the backtracer off (and a sanitizer build told to leave SIGSEGV alone), the
     // signal's default action follows the restore.
     try tmux.startConsole(
       environment: TmuxConsole.environment
-        + " SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=handle_segv=0")
+        + " SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=handle_segv=0 TSAN_OPTIONS=handle_segv=0")
     try await tmux.waitFor(" m migrate")
     try await tmux.migrate(down: 2)
     signalProcess(try tmux.consolePID(), SIGSEGV)
     expectCleanTerminal(try await tmux.waitForExit(), status: 128 + Int(SIGSEGV))
   }
 
-  /// Swift's backtracer reads the crashed process's memory in ways AddressSanitizer reports,
-  /// so it cannot run in an ASan build (`Scripts/sanitize.sh address`).
-  static let isAddressSanitized =
-    dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+  /// Swift's backtracer reads the crashed process's memory in ways the sanitizers report, and
+  /// they take SIGSEGV for themselves, so it cannot run in their builds
+  /// (`Scripts/sanitize.sh`). The test bundle is built with the binary, so it can tell.
+  static let isSanitized = ["__asan_init", "__tsan_init"].contains { (symbol: String) in
+    dlsym(UnsafeMutableRawPointer(bitPattern: 0), symbol) != nil
+  }
 
-  @Test(.disabled(if: isAddressSanitized, "the backtracer cannot run under AddressSanitizer"))
+  @Test(.disabled(if: isSanitized, "the backtracer cannot run under a sanitizer"))
   func crashReportOfTheBacktracerFollowsTheRestore() async throws {
     let tmux = try TmuxConsole("backtrace")
     defer { tmux.kill() }
