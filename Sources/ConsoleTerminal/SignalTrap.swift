@@ -135,8 +135,7 @@ private func handleCrash(
     expected: false, desired: true, ordering: .sequentiallyConsistent)
   guard first else {
     // A crash while handling a crash: no second report, just the default action.
-    var fallback = sigaction()
-    sigaction(signal, &fallback, nil)
+    restoreDefaultAction(of: signal)
     raise(signal)
     return
   }
@@ -153,12 +152,15 @@ private func handleCrash(
       previous.__sigaction_handler.sa_handler?(signal)
     }
   }
-  var fallback = sigaction()
-  sigemptyset(&fallback.sa_mask)
-  sigaction(signal, &fallback, nil)
+  restoreDefaultAction(of: signal)
   // A fault (SIGSEGV, SIGILL from a trap instruction…) happens again when the handler returns
   // and now ends the process. A signal that was sent (kill, abort) or SIGTRAP (whose
   // instruction may be stepped over) is sent again, and ends it at once.
   let wasSent = (info?.pointee.si_code ?? 0) <= 0
   if wasSent || signal == SIGTRAP { raise(signal) }
+}
+
+private func restoreDefaultAction(of signal: Int32) {
+  var action = sigaction()  // SIG_DFL, no flags, empty mask
+  sigaction(signal, &action, nil)
 }
