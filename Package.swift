@@ -38,26 +38,43 @@ let package = Package(
       ],
       swiftSettings: engineOptimization
     ),
-    .target(name: "LdmCommands", dependencies: ["Migration"]),
+    // The engine API: one manager per host, the in-process datacenter, faults, snapshots.
+    .target(
+      name: "Engine",
+      dependencies: [
+        "Hypervisor", "Migration", .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      swiftSettings: engineOptimization
+    ),
+    .target(name: "LdmCommands", dependencies: ["Hypervisor", "Migration", "Engine"]),
     .target(
       name: "Console",
-      dependencies: ["LdmCommands", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands",
+        .product(name: "Yams", package: "Yams"),
+      ]
     ),
     .target(name: "ConsoleTerminal", dependencies: ["Console", "CNcursesW"]),
     .executableTarget(
       name: "ldm-console",
       dependencies: [
-        "LdmCommands",
-        "Console",
-        "ConsoleTerminal",
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "ConsoleTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "TestSupport", dependencies: ["LdmCommands"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands"],
+      path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
-    .testTarget(name: "MigrationTests", dependencies: ["Migration", "TestSupport"]),
-    .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
-    .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
+    .testTarget(
+      name: "MigrationTests",
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
+    .testTarget(
+      name: "LdmCommandsTests",
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
+    .testTarget(
+      name: "ConsoleTests",
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

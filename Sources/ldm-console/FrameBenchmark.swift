@@ -1,3 +1,4 @@
+import Engine
 import Console
 import Foundation
 import Hypervisor

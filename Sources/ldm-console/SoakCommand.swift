@@ -1,3 +1,4 @@
+import Engine
 import ArgumentParser
 import Foundation
 import Migration

@@ -1,6 +1,8 @@
+import Engine
 import Hypervisor
 import LdmCommands
 import Migration
+import TestSupport
 import Testing
 
 @testable import Console
@@ -72,7 +74,7 @@ struct AppGoldenTests {
       return
     }
     // What the engine thread answers: every failing pre-check, then ldm's last line.
-    let failures = try datacenter.dryRun(request).flatMap(\.failures)
+    let failures = try MigrationHarness.dryRun(datacenter, request).flatMap(\.lines)
     #expect(!failures.isEmpty)
     let lines = failures + ["Domain Migration of LDom ldom03 failed"]
     AppFixtures.send(.report(.refused(ticket: ticket, lines: lines)), to: &state)

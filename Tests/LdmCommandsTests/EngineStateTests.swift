@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Hypervisor
 import LdmCommands
@@ -11,10 +12,18 @@ import Testing
     EngineState(datacenter: try MigrationHarness.builtin(populateMemory: false))
   }
 
+  /// Sends `command` and lets engine time pass until an answer comes (the pre-checks are a
+  /// conversation with the target), at most ten seconds of it.
+  func answer(_ command: EngineCommand, _ engine: inout EngineState) -> [EngineReport] {
+    var reports = engine.handle(command)
+    for _ in 0..<200 where reports.isEmpty { reports = engine.advance(wallSeconds: 0.05) }
+    return reports
+  }
+
   @Test func migrateFormStartsARunnableMigration() throws {
     var engine = try engine()
-    let reports = engine.handle(
-      .migrate(MigrationHarness.request("ldom01", as: "ldom_other"), ticket: 7))
+    let reports = answer(
+      .migrate(MigrationHarness.request("ldom01", as: "ldom_other"), ticket: 7), &engine)
     guard case .migrationStarted(7, let id) = reports.first else {
       Issue.record("not started: \(reports)")
       return
@@ -25,8 +34,8 @@ import Testing
 
   @Test func migrateFormIsRefusedWithEveryFailingCheck() throws {
     var engine = try engine()
-    let reports = engine.handle(
-      .migrate(MigrationHarness.request("ldom03", password: "nope"), ticket: 1))
+    let reports = answer(
+      .migrate(MigrationHarness.request("ldom03", password: "nope"), ticket: 1), &engine)
     #expect(
       reports == [
         .refused(
@@ -35,7 +44,7 @@ import Testing
             "Authentication to sparc-t4-b as root failed", "Domain Migration of LDom ldom03 failed",
           ])
       ])
-    let volume = engine.handle(.migrate(MigrationHarness.request("ldom03"), ticket: 2))
+    let volume = answer(.migrate(MigrationHarness.request("ldom03"), ticket: 2), &engine)
     #expect(
       volume == [
         .refused(
@@ -50,8 +59,8 @@ import Testing
 
   @Test func dryRunAnswersWithTheChecks() throws {
     var engine = try engine()
-    let reports = engine.handle(
-      .migrate(MigrationHarness.request("ldom01", dryRun: true), ticket: 3))
+    let reports = answer(
+      .migrate(MigrationHarness.request("ldom01", dryRun: true), ticket: 3), &engine)
     guard case .dryRunFinished(3, let results) = reports.first else {
       Issue.record("no dry-run answer: \(reports)")
       return
@@ -99,12 +108,20 @@ import Testing
         .refused(ticket: 4, lines: ["No migration of domain ldom01 is in progress"])
       ])
     _ = engine.handle(.migrate(MigrationHarness.request("ldom01"), ticket: 5))
+    // The cancel is answered once the target confirms its half is gone.
+    #expect(engine.handle(.cancel(domain: "ldom01", host: "sparc-t4-a", ticket: 6)) == [])
+    // The form's migration was still in its pre-checks: its request ends as refused.
     #expect(
-      engine.handle(.cancel(domain: "ldom01", host: "sparc-t4-a", ticket: 6)) == [
-        .cancelled(ticket: 6)
+      engine.advance(wallSeconds: 0.05) == [
+        .refused(
+          ticket: 5,
+          lines: [
+            "Migration of domain ldom01 was cancelled", "Domain Migration of LDom ldom01 failed",
+          ]),
+        .cancelled(ticket: 6),
       ])
     #expect(
-      engine.handle(.fault(.slowLink(bitsPerSecond: 1e7), .now, ticket: 8)) == [
+      engine.handle(.fault(.slowLink(bitsPerSecond: 1e7), .link, .now, ticket: 8)) == [
         .faultInjected(ticket: 8, description: "slow-link 10Mbit/s now")
       ])
   }

@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import LdmCommands
 import Migration

@@ -1,3 +1,4 @@
+import Engine
 import LdmCommands
 import Migration
 import Testing
@@ -34,20 +35,20 @@ import Testing
           background: true)),
       .init(line: 6, action: .sleep(seconds: 1.5, text: "sleep 1.5s")),
       .init(line: 7, action: .wait),
-      .init(line: 8, action: .fault(.linkDown, .now, text: "fault link-down")),
+      .init(line: 8, action: .fault(.linkDown, .link, .now, text: "fault link-down")),
       .init(
         line: 9,
         action: .fault(
-          .targetOutOfMemory, .afterPhase(.stateTransfer), text: "fault target-oom after transfer"
+          .targetOutOfMemory, .link, .afterPhase(.stateTransfer), text: "fault target-oom after transfer"
         )),
       .init(
         line: 10,
         action: .fault(
-          .slowLink(bitsPerSecond: 1e7), .afterDelay(2), text: "fault slow-link 10Mbit/s after 2s"
+          .slowLink(bitsPerSecond: 1e7), .link, .afterDelay(2), text: "fault slow-link 10Mbit/s after 2s"
         )),
       .init(
         line: 11,
-        action: .fault(.targetCrash, .afterPhase(.suspension), text: "fault target-crash after 4")
+        action: .fault(.targetCrash, .link, .afterPhase(.suspension), text: "fault target-crash after 4")
       ),
       .init(
         line: 12,
@@ -91,7 +92,7 @@ import Testing
   ]
 
   static let faultUsage =
-    "usage: fault link-down|target-oom|target-crash|slow-link RATE [after PHASE|after DURATION]"
+    "usage: fault link-down|target-oom|target-crash|slow-link RATE [on DOMAIN] [after PHASE|after DURATION]"
 
   @Test(arguments: bad)
   func refusesBadLinesWithTheirNumber(text: String, expected: String) {

@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import LdmCommands
 import Migration
@@ -130,7 +131,7 @@ import Testing
     #expect(noTerminal == ShellResult(output: .failure(LdmShell.noTerminalMessage)))
     #expect(LdmShell.noTerminalMessage.contains("password file (-p)"))
     let prompted = shell.run("ldm migrate ldom01 sparc-t4-b", on: "sparc-t4-a", password: "secret")
-    let id = try #require(prompted.migration)
+    let id = try #require(prompted.pending)
     datacenter.advance(until: { shell.completion(of: id) != nil })
     #expect(shell.completion(of: id) == CommandOutput())
     #expect(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom01")?.state == .active)
@@ -147,10 +148,10 @@ import Testing
     let shell = LdmShell(datacenter: datacenter, files: files, baseDirectory: "/demo")
     var printed: [String] = []
     let wrong = shell.run("ldm migrate -p wrong.pw ldom02 sparc-t4-b", on: "sparc-t4-a")
-    let wrongID = try #require(wrong.migration)
+    let wrongID = try #require(wrong.pending)
     let started = shell.run("ldm migrate -p root.pw ldom01 sparc-t4-b", on: "sparc-t4-a")
     #expect(started.output.lines == ["Warning: password file root.pw is readable by others"])
-    let id = try #require(started.migration)
+    let id = try #require(started.pending)
     datacenter.advance(until: { shell.completion(of: id) != nil })
     printed += started.output.lines + (shell.completion(of: id)?.lines ?? [])
     let refused = try #require(shell.completion(of: wrongID))
@@ -162,7 +163,9 @@ import Testing
           ], status: 1))
     printed += refused.lines
     let dry = shell.run("ldm migrate -n -p root.pw ldom03 sparc-t4-b", on: "sparc-t4-a")
-    printed += dry.output.lines
+    let dryRun = try #require(dry.pending)
+    datacenter.advance(until: { shell.completion(of: dryRun) != nil })
+    printed += dry.output.lines + (shell.completion(of: dryRun)?.lines ?? [])
     #expect(!events.isEmpty)
     for text in printed + events { #expect(!text.contains(Self.password), "\(text)") }
   }
@@ -171,19 +174,27 @@ import Testing
     let datacenter = try Self.datacenter()
     let shell = LdmShell(datacenter: datacenter)
     let before = datacenter.snapshot()
-    let dry = shell.run("ldm migrate -n ldom05 sparc-t4-b", on: "sparc-t4-a", password: "secret")
-    #expect(dry.migration == nil)
+    func run(_ line: String) throws -> CommandOutput? {
+      let started = shell.run(line, on: "sparc-t4-a", password: "secret")
+      #expect(started.migration == nil)
+      #expect(started.output == CommandOutput())
+      let pending = try #require(started.pending)
+      datacenter.advance(until: { shell.completion(of: pending) != nil }, limit: 10)
+      return shell.completion(of: pending)
+    }
     #expect(
-      dry.output
+      try run("ldm migrate -n ldom05 sparc-t4-b")
         == CommandOutput(
           lines: [
             "Domain ldom05 has direct I/O devices (pci_1) and cannot be migrated",
             "Volume vol05@primary-vds0 is not defined on the target machine",
             "Domain Migration of LDom ldom05 would fail if attempted",
           ], status: 1))
-    let clean = shell.run("ldm migrate -n ldom01 sparc-t4-b", on: "sparc-t4-a", password: "secret")
-    #expect(clean == ShellResult(output: CommandOutput()))
-    #expect(datacenter.snapshot() == before)
+    #expect(try run("ldm migrate -n ldom01 sparc-t4-b") == CommandOutput())
+    let after = datacenter.snapshot()
+    #expect(after.hosts.map(\.memoryFree) == before.hosts.map(\.memoryFree))
+    #expect(after.hosts.map { $0.domains.map(\.flags) } == before.hosts.map { $0.domains.map(\.flags) })
+    #expect(after.migrations.isEmpty)
   }
 
   @Test func cancelIsRefusedOnTheTargetAndWorksOnTheSource() throws {
@@ -191,12 +202,17 @@ import Testing
     let shell = LdmShell(datacenter: datacenter)
     let id = try #require(
       shell.run("ldm migrate ldom01 sparc-t4-b:ldom_other", on: "sparc-t4-a", password: "secret")
-        .migration)
+        .pending)
     datacenter.advance(by: 0.6)
     #expect(
       shell.run("ldm cancel-operation migration ldom_other", on: "sparc-t4-b").output
         == .failure("Migration of domain ldom_other can only be cancelled from the source machine"))
-    #expect(shell.run("ldm cancel-op migration ldom01", on: "sparc-t4-a").output == CommandOutput())
+    let cancel = shell.run("ldm cancel-op migration ldom01", on: "sparc-t4-a")
+    #expect(cancel.output == CommandOutput())
+    // ldm's cancel returns once the target has destroyed its half.
+    let pending = try #require(cancel.pending)
+    datacenter.advance(until: { shell.completion(of: pending) != nil }, limit: 10)
+    #expect(shell.completion(of: pending) == CommandOutput())
     #expect(
       shell.completion(of: id)
         == CommandOutput(

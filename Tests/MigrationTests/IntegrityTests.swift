@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 import TestSupport
@@ -32,9 +33,9 @@ import Testing
     a.store(42, page: 3, wordOffset: 7)
     b.store(42, page: 3, wordOffset: 7)
     b.store(0, page: 9, wordOffset: 0)  // storage, but all zeros
-    #expect(MemoryDigest.sha256(a) == MemoryDigest.sha256(b))
+    #expect(MigrationDigest.sha256(a) == MigrationDigest.sha256(b))
     b.store(1, page: 9, wordOffset: 0)
-    #expect(MemoryDigest.sha256(a) != MemoryDigest.sha256(b))
+    #expect(MigrationDigest.sha256(a) != MigrationDigest.sha256(b))
   }
 
   @Test func zeroPagesTravelAsMarkers() throws {

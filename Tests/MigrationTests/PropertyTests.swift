@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 import TestSupport
@@ -35,7 +36,7 @@ import Testing
           H.request(domain, from: hosts[from], to: hosts[1 - from], as: rename))
         started.append(id)
       case 4...5:
-        let running = datacenter.running.filter { !$0.isHandingOff }
+        let running = datacenter.running.filter { !$0.isHandingOff && !$0.isCancelling }
         guard !running.isEmpty else { break }
         let victim = running[random.next(below: running.count)]
         try datacenter.cancelMigration(of: victim.domainName, on: victim.sourceHostName)

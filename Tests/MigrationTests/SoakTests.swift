@@ -1,7 +1,7 @@
 import Hypervisor
 import Testing
 
-@testable import Migration
+@testable import Engine
 
 /// A small soak: the same invariants as `ldm-console soak`, on fewer migrations.
 @Suite struct SoakTests {

@@ -1,5 +1,7 @@
 import Foundation
+import Engine
 import Hypervisor
+import LdmCommands
 import Migration
 
 /// Builds datacenters and drives migrations for tests.
@@ -48,6 +50,28 @@ public enum MigrationHarness {
     }
     guard let migration = datacenter.migration(id) else { return false }
     return !migration.isFinished && migration.phase == phase
+  }
+
+  /// Runs a dry run (`ldm migrate -n`) to its end; returns every check's verdict.
+  public static func dryRun(_ datacenter: Datacenter, _ request: MigrationRequest) throws
+    -> [PreCheckResult]
+  {
+    var request = request
+    request.dryRun = true
+    let id = try datacenter.startMigration(request)
+    datacenter.advance(until: { datacenter.migration(id)?.isFinished != false }, limit: 60)
+    return datacenter.migration(id)?.checkResults ?? []
+  }
+
+  /// Lets time pass until nothing waits on it any more (halves torn down, recoveries
+  /// answered), at most `limit` seconds.
+  public static func settle(_ datacenter: Datacenter, limit: Double = 60) {
+    datacenter.advance(until: { datacenter.isIdle }, limit: limit)
+  }
+
+  /// What ldm prints for an outcome.
+  public static func lines(_ outcome: MigrationOutcome?, domain: String) -> [String] {
+    outcome.map { MigrationText.lines($0, domain: domain) } ?? []
   }
 
   /// Runs the migration to its end; returns its outcome.

@@ -1,3 +1,4 @@
+import Engine
 import LdmCommands
 import Migration
 
@@ -33,7 +34,7 @@ extension ConsoleApp {
         state.dialog = nil
         let description = "\(menu.choice.fault) \(menu.trigger)"
         let ticket = state.issueTicket(for: .fault(description))
-        return [.engine(.fault(menu.choice.fault, menu.trigger, ticket: ticket))]
+        return [.engine(.fault(menu.choice.fault, .link, menu.trigger, ticket: ticket))]
       default: break
       }
       if case .faultMenu = state.dialog { state.dialog = .faultMenu(menu) }

@@ -1,3 +1,4 @@
+import Engine
 import LdmCommands
 import Migration
 
@@ -41,8 +42,7 @@ public enum ConsoleApp {
 
   /// Simulated seconds as the log shows them, `00:00:07.4`.
   static func timestamp(_ time: Double) -> String {
-    MigrationEvent(time: time, migration: MigrationID(0), domain: "", kind: .fault, message: "")
-      .timestamp
+    MigrationEvent.timestamp(time)
   }
 
   static func note(_ message: String, role: Role = .logInfo, _ state: inout ConsoleState) {
@@ -120,9 +120,9 @@ public enum ConsoleApp {
       if case .cancel(let domain, let host) = state.pending.removeValue(forKey: ticket) {
         note("cancel-operation migration \(domain) accepted on \(host)", role: .logWarning, &state)
       }
-    case .faultInjected(let ticket, let description):
+    case .faultInjected(let ticket, _):
+      // The engine's fault-armed or fault-injected event says what happened, in time order.
       state.pending[ticket] = nil
-      note("fault armed: \(description)", role: .logWarning, &state)
     case .pausedAtPhase(let id, let phase):
       state.selectedMigration = id
       note(

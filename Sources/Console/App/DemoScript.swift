@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// The guided tour of `ldm-console demo`: steps the viewer walks through with space or `n`.

@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// Where the viewer is in the guided tour, and what the tour is following.

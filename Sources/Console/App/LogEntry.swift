@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// One line of the log pane: an engine event, or something the console itself has to say.
@@ -20,16 +21,19 @@ public struct LogEntry: Sendable, Equatable {
   /// The line an engine event shows as.
   public init(event: MigrationEvent) {
     self.init(
-      timestamp: event.timestamp, domain: event.domain, message: event.message,
+      timestamp: event.timestamp, domain: event.domain ?? "", message: event.message,
       role: Self.role(of: event.kind))
   }
 
   static func role(of kind: MigrationEvent.Kind) -> Role {
     switch kind {
-    case .completed, .resumed, .handOff, .targetCreated: .logSuccess
-    case .preCheckFailed, .failed: .logError
-    case .cancelled, .fault, .throttled: .logWarning
-    case .started, .phaseStarted, .phaseFinished, .preCheckPassed, .passFinished, .suspended:
+    case .completed, .resumed, .digestsMatched, .targetCreated, .errorCleared: .logSuccess
+    case .preCheckFailed, .failed, .peerRefused: .logError
+    case .cancelled, .faultArmed, .faultInjected, .faultWithoutMigration, .linkSlowed, .throttled,
+      .downtimeOverLimit, .targetDestroyed:
+      .logWarning
+    case .started, .phaseStarted, .phaseFinished, .preCheckPassed, .passFinished, .suspended,
+      .coldMigration, .handOffRequested:
       .logInfo
     }
   }

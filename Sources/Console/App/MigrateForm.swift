@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// The `m` form: `ldm migrate-domain [-f] [-n] DOMAIN [user@]host[:name]` as fields.

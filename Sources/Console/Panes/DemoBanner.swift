@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// The guided tour's narration: a band across the bottom of the screen, over the log, with the

@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// The small dialogs: a question (cancel, quit) or a message, each a few centred lines.

@@ -1,3 +1,4 @@
+import Engine
 import Migration
 
 /// The migrate form as a dialog: target, masked password, the two toggles, and the engine's
@@ -26,7 +27,7 @@ struct MigrateFormPane {
             ])
           ]
         }
-        return result.failures.map { failure in
+        return result.lines.map { failure in
           TextLine([Span(glyphs.failed + " ", .logError), Span(failure, .logError)])
         }
       }

@@ -1,4 +1,6 @@
+import Engine
 import Hypervisor
+import LdmCommands
 import Migration
 
 /// The selected migration: its five phases, what the current one does, a progress bar, the
@@ -95,18 +97,26 @@ struct MigrationPanel {
     case nil:
       return TextLine(migration.phase.caption, .textDim)
     case .completed?:
-      var text = "Completed: \(migration.targetName) runs on \(migration.targetHost)"
+      var text =
+        "Completed: "
+        + MigrationText.whereabouts(
+          migration.initialState, name: migration.targetName, host: migration.targetHost)
       if let downtime = migration.statistics.actualDowntime {
         text += " \(glyphs.separator) downtime \(Units.formatDuration(downtime))"
       }
       text += " \(glyphs.separator) \(migration.domain) is gone from \(migration.sourceHost)"
       return TextLine(text, .logSuccess)
-    case .failed(let lines)?:
+    case .failed?:
+      let lines = MigrationText.lines(migration.outcome!, domain: migration.domain)
       return TextLine(lines.joined(separator: " \(glyphs.separator) "), .logError)
     case .cancelled?:
-      return TextLine(
-        "Cancelled: \(migration.domain) runs on \(migration.sourceHost);"
-          + " \(migration.targetName) was destroyed on \(migration.targetHost)", .logWarning)
+      let source = MigrationText.whereabouts(
+        migration.initialState, name: migration.domain, host: migration.sourceHost)
+      let target =
+        migration.targetExisted
+        ? "; \(migration.targetName) was destroyed on \(migration.targetHost)"
+        : " before a target existed"
+      return TextLine("Cancelled\(target): \(source)", .logWarning)
     }
   }
 

@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 
@@ -20,10 +21,10 @@ struct StatisticsLine {
     if migration.isLive, !migration.passes.isEmpty {
       items.append(figure("dirty", Figures.byteRate(stats.dirtyRate)))
       let lambda = Figures.twoDecimals(stats.lambda)
+      let label = " " + stats.convergence.rawValue
       items.append([
         Span(glyphs.spell("λ "), .statLabel), Span(lambda, .statValue),
-        stats.isConverging
-          ? Span(" converging", .statGood) : Span(" not converging", .statBad),
+        Span(label, stats.convergence == .converging ? .statGood : .statBad),
       ])
     }
     if let downtime = stats.actualDowntime {
@@ -32,9 +33,8 @@ struct StatisticsLine {
       items.append(figure("expected downtime", Units.formatDuration(stats.expectedDowntime)))
     }
     items.append(figure("elapsed", Units.formatDuration(stats.elapsed)))
-    let rate = MigrationPanel.sendRate(migration)
-    if running, migration.phase >= .stateTransfer, rate > 0 {
-      items.append(figure("ETA", Units.formatDuration(Double(stats.remainingBytes) / rate)))
+    if running, migration.phase >= .stateTransfer, let left = stats.estimatedTimeLeft {
+      items.append(figure("ETA", Units.formatDuration(left)))
     }
     if stats.throttle > 0 {
       items.append([

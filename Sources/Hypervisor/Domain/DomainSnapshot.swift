@@ -3,6 +3,11 @@ public struct DomainSnapshot: Sendable, Equatable {
   public struct Variable: Sendable, Equatable {
     public var name: String
     public var value: String
+
+    public init(name: String, value: String) {
+      self.name = name
+      self.value = value
+    }
   }
 
   public var name: String

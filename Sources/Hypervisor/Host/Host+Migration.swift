@@ -18,6 +18,29 @@ public struct DomainConfiguration: Sendable, Equatable {
   public var variables: [DomainSnapshot.Variable]
   public var uptime: Double
 
+  public init(
+    name: String, state: DomainState, vcpuCount: Int, memorySize: UInt64,
+    blocks: [(realAddress: UInt64, size: UInt64)], cpuArch: CPUArch, os: SolarisRelease,
+    disks: [VirtualDisk], networks: [VirtualNetwork], consoleGroup: String?, ioDevices: [String],
+    workload: Workload, bootFill: Double, variables: [DomainSnapshot.Variable], uptime: Double
+  ) {
+    self.name = name
+    self.state = state
+    self.vcpuCount = vcpuCount
+    self.memorySize = memorySize
+    self.blocks = blocks
+    self.cpuArch = cpuArch
+    self.os = os
+    self.disks = disks
+    self.networks = networks
+    self.consoleGroup = consoleGroup
+    self.ioDevices = ioDevices
+    self.workload = workload
+    self.bootFill = bootFill
+    self.variables = variables
+    self.uptime = uptime
+  }
+
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.name == rhs.name && lhs.state == rhs.state && lhs.vcpuCount == rhs.vcpuCount
       && lhs.memorySize == rhs.memorySize

@@ -21,17 +21,39 @@ public struct CommandOutput: Sendable, Equatable {
   public var text: String { lines.map { $0 + "\n" }.joined() }
 }
 
+/// Something a command started that ends later, on the engine's clock: the caller waits for
+/// it (ldm blocks until it ends) or leaves it in the background, and gets the rest of the
+/// command's output from ``LdmShell/completion(of:)``.
+public enum PendingOperation: Sendable, Hashable {
+  /// `ldm migrate`: the migration runs on in the managers.
+  case migration(MigrationID)
+  /// `ldm migrate -n`: the pre-checks, answered over the link.
+  case dryRun(MigrationID)
+  /// `ldm cancel-operation migration`: done once the target confirms its half is gone.
+  case cancellation(MigrationID)
+  /// `ldm cancel-operation migration` of a domain with the error flag: the target is asked
+  /// whether the domain resumed there.
+  case recovery(domain: String, host: String)
+
+  /// The migration it started, for a real `ldm migrate`.
+  public var migration: MigrationID? {
+    if case .migration(let id) = self { return id }
+    return nil
+  }
+}
+
 /// The result of one command line on a host's shell.
 public struct ShellResult: Sendable, Equatable {
   /// What the command printed so far (for a started migration, only warnings) and its status.
   public var output: CommandOutput
-  /// The migration an `ldm migrate` started. It runs on in the datacenter: the caller waits
-  /// for it (ldm blocks until it ends) or leaves it in the background, and gets the rest of
-  /// the command's output from ``LdmShell/completion(of:)``.
-  public var migration: MigrationID?
+  /// What it started that has not ended yet.
+  public var pending: PendingOperation?
 
-  public init(output: CommandOutput, migration: MigrationID? = nil) {
+  public init(output: CommandOutput, pending: PendingOperation? = nil) {
     self.output = output
-    self.migration = migration
+    self.pending = pending
   }
+
+  /// The migration an `ldm migrate` started.
+  public var migration: MigrationID? { pending?.migration }
 }

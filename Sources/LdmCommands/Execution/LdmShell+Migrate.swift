@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 
@@ -31,16 +32,10 @@ extension LdmShell {
       user: options.user, password: secret, targetName: options.targetName,
       dryRun: options.dryRun, force: options.force)
     do {
-      if options.dryRun {
-        let failures = try datacenter.dryRun(request).flatMap(\.failures)
-        guard !failures.isEmpty else { return ShellResult(output: CommandOutput(lines: warnings)) }
-        let lines =
-          warnings + failures
-          + ["Domain Migration of LDom \(options.domain) would fail if attempted"]
-        return ShellResult(output: CommandOutput(lines: lines, status: 1))
-      }
       let id = try datacenter.startMigration(request)
-      return ShellResult(output: CommandOutput(lines: warnings), migration: id)
+      return ShellResult(
+        output: CommandOutput(lines: warnings),
+        pending: options.dryRun ? .dryRun(id) : .migration(id))
     } catch {
       return ShellResult(output: CommandOutput(lines: warnings + [error.message], status: 1))
     }

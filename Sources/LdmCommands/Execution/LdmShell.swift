@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 
@@ -43,6 +44,9 @@ public struct LdmShell {
     if case .migrate(let options) = line.command {
       return migrate(options, on: host, password: password)
     }
+    if case .cancelMigration(let domain) = line.command {
+      return cancel(domain, on: machine)
+    }
     var output: CommandOutput
     do {
       output = try execute(line.command, on: machine)
@@ -55,21 +59,53 @@ public struct LdmShell {
     return ShellResult(output: CommandOutput(lines: kept, status: kept.isEmpty ? 1 : 0))
   }
 
-  /// The rest of an `ldm migrate`'s output once its migration has ended; nil while it runs.
-  public func completion(of id: MigrationID) -> CommandOutput? {
-    guard let migration = datacenter.migration(id) else {
-      return .failure("ldm-console: migration \(id) is no longer known")
+  /// The rest of a command's output once what it started has ended; nil while it runs.
+  public func completion(of operation: PendingOperation) -> CommandOutput? {
+    switch operation {
+    case .migration(let id), .dryRun(let id):
+      guard let migration = datacenter.migration(id) else {
+        return .failure("ldm-console: migration \(id) is no longer known")
+      }
+      guard let outcome = migration.outcome else { return nil }
+      if migration.isDryRun {
+        let lines = MigrationText.dryRunLines(
+          migration.checkResults ?? [], domain: migration.domainName)
+        return CommandOutput(lines: lines, status: lines.isEmpty ? 0 : 1)
+      }
+      let lines = MigrationText.lines(outcome, domain: migration.domainName)
+      return CommandOutput(lines: lines, status: lines.isEmpty ? 0 : 1)
+    case .cancellation(let id):
+      guard let migration = datacenter.migration(id) else { return CommandOutput() }
+      return migration.isFinished ? CommandOutput() : nil
+    case .recovery(let domain, let host):
+      guard
+        let query = datacenter.manager(named: host)?.recoveries.last(where: {
+          $0.domainName == domain
+        })
+      else { return .failure("ldm-console: the recovery of \(domain) is no longer known") }
+      guard let result = query.result else { return nil }
+      guard result == .restoredUnconfirmed else { return CommandOutput() }
+      return CommandOutput(lines: [
+        "Warning: \(query.targetHostName) could not be asked whether \(domain) resumed there;"
+          + " \(domain) was restored on \(host)"
+      ])
     }
-    switch migration.outcome {
-    case nil: return nil
-    case .completed: return CommandOutput()
-    case .failed(let lines): return CommandOutput(lines: lines, status: 1)
-    case .cancelled:
-      return CommandOutput(
-        lines: [
-          "Migration of domain \(migration.domainName) was cancelled",
-          "Domain Migration of LDom \(migration.domainName) failed",
-        ], status: 1)
+  }
+
+  /// `cancel-operation migration`: at once, or a recovery that asks the target first.
+  func cancel(_ domain: String, on host: Host) -> ShellResult {
+    do {
+      switch try datacenter.cancelMigration(of: domain, on: host.name) {
+      case .recovering:
+        return ShellResult(
+          output: CommandOutput(), pending: .recovery(domain: domain, host: host.name))
+      case .cancelled(let migration):
+        return ShellResult(
+          output: CommandOutput(),
+          pending: migration.isFinished ? nil : .cancellation(migration.id))
+      }
+    } catch {
+      return ShellResult(output: .failure(error.message))
     }
   }
 
@@ -80,10 +116,8 @@ public struct LdmShell {
       case .listServices: return CommandOutput(lines: ServicesFormatter.lines(host.snapshot()))
       case .psrinfo: return CommandOutput(lines: HardwareFormatter.psrinfo(host.snapshot()))
       case .prtconf: return CommandOutput(lines: HardwareFormatter.prtconf(host.snapshot()))
-      case .cancelMigration(let domain):
-        try datacenter.cancelMigration(of: domain, on: host.name)
-      case .migrate:
-        preconditionFailure("migrate is run by migrate(_:on:password:)")
+      case .migrate, .cancelMigration:
+        preconditionFailure("migrate and cancel-operation are run by their own functions")
       default:
         try LifecycleExecutor.execute(command, on: host)
       }

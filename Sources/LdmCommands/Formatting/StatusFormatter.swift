@@ -1,24 +1,45 @@
+import Engine
 import Hypervisor
 import Migration
 
 /// `ldm list -o status NAME`: the domain's name and, while it migrates, the operation, its
-/// progress and the other machine (`TARGET` on the source, `SOURCE` on the target).
+/// progress and the other machine (`TARGET` on the source, `SOURCE` on the target); after a
+/// failure, or with the error flag, `failed` or `error` in place of the progress.
 public enum StatusFormatter {
   public static func lines(domain: String, host: String, datacenter: DatacenterSnapshot)
     -> [String]
   {
     var lines = ["NAME", domain]
-    guard let migration = datacenter.activeMigration(of: domain, on: host) else { return lines }
-    let isSource = migration.sourceHost == host && migration.domain == domain
+    let row: (progress: String, isSource: Bool, other: String)
+    if let migration = datacenter.activeMigration(of: domain, on: host),
+      migration.sourceHost == host, migration.domain == domain
+    {
+      row = (percent(migration.statistics.progress), true, migration.targetHost)
+    } else if let incoming = datacenter.incoming(domain, on: host) {
+      // The target knows the progress the source last told it.
+      row = (percent(incoming.progress), false, incoming.sourceHost)
+    } else if let last = datacenter.lastMigration(of: domain, from: host),
+      case .failed(_, let errorFlag) = last.outcome,
+      datacenter.host(named: host)?.domain(named: domain).map({
+        $0.migrationRole == nil || $0.migrationRole == .error
+      }) == true
+    {
+      let flagged = datacenter.host(named: host)?.domain(named: domain)?.migrationRole == .error
+      guard errorFlag == flagged else { return lines }
+      row = (flagged ? "error" : "failed", true, last.targetHost)
+    } else {
+      return lines
+    }
     var table = TextTable(
-      headers: ["OPERATION", "PROGRESS", isSource ? "TARGET" : "SOURCE"],
+      headers: ["OPERATION", "PROGRESS", row.isSource ? "TARGET" : "SOURCE"],
       minimumWidths: [13, 12, 0], indent: "    ")
-    // Whole percent, rounded down: 100% only once the migration has finished.
-    let percent = Int(max(0, min(migration.statistics.progress, 1)) * 100)
-    table.append([
-      "migration", "\(percent)%", isSource ? migration.targetHost : migration.sourceHost,
-    ])
+    table.append(["migration", row.progress, row.other])
     lines += [""] + ["STATUS"] + table.lines
     return lines
+  }
+
+  /// Whole percent, rounded down: 100% only once the migration has finished.
+  static func percent(_ progress: Double) -> String {
+    "\(Int(max(0, min(progress, 1)) * 100))%"
   }
 }

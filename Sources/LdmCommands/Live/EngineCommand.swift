@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 
@@ -7,13 +8,13 @@ public enum EngineCommand: Sendable, Equatable {
   /// An ldm command line typed at `:` on `host`. A `migrate` started this way runs on in
   /// the background; its failure, if any, is reported later as a command output.
   case ldm(line: String, host: String, ticket: Int)
-  /// The migrate form. Pre-checks run at once: failures come back as `.refused` (all of
-  /// them, as a dry run would list them); a dry run answers `.dryRunFinished`; otherwise the
-  /// migration starts and `.migrationStarted` answers.
+  /// The migrate form. The migration starts in phase 1: once its pre-checks passed,
+  /// `.migrationStarted` answers; if one failed, `.refused` with every failing check (as a
+  /// dry run lists them); a dry run answers `.dryRunFinished`.
   case migrate(MigrationRequest, ticket: Int)
   /// `c`: cancel the migration of `domain`, asked on `host`.
   case cancel(domain: String, host: String, ticket: Int)
-  case fault(Fault, FaultTrigger, ticket: Int)
+  case fault(Fault, FaultAim, FaultTrigger, ticket: Int)
   /// Simulated seconds per wall second (¼ … 16).
   case setSpeed(Double)
   case setPaused(Bool)

@@ -1,8 +1,9 @@
+import Engine
 import Hypervisor
 import Migration
 
 /// The engine thread's logic, free of threads and clocks so it can be tested directly:
-/// commands in, reports out, simulated time advanced by a scaled wall-clock delta.
+/// commands in, reports out, time advanced by a scaled wall-clock delta.
 public struct EngineState {
   public let datacenter: Datacenter
   let shell: LdmShell
@@ -10,8 +11,12 @@ public struct EngineState {
   public private(set) var isPaused = false
   /// Presenter mode: the phases of the running migrations when `n` was pressed.
   private var steppingFrom: [MigrationID: Phase]?
-  /// `ldm migrate` lines started at the `:` prompt, whose failure is reported when it ends.
-  private var backgroundMigrations: [MigrationID: Int] = [:]
+  /// What `:` lines started that has not ended yet, by the line's ticket.
+  private var background: [(operation: PendingOperation, ticket: Int, answered: Bool)] = []
+  /// Migrations and dry runs the migrate form started, until they answer.
+  private var formRequests: [(id: MigrationID, ticket: Int)] = []
+  /// Cancels that wait for the target's answer (a domain with the error flag).
+  private var recoveries: [(operation: PendingOperation, ticket: Int)] = []
 
   public static let eventsShown = 200
 
@@ -25,23 +30,39 @@ public struct EngineState {
     case .ldm(let line, let host, let ticket):
       let result = shell.run(line, on: host)
       var output = result.output
-      if let id = result.migration {
-        backgroundMigrations[id] = ticket
-        output.lines.append("Migration \(id) started; it runs in the background")
+      guard let pending = result.pending else {
+        return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
       }
-      return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
+      if let id = pending.migration {
+        // ldm would block; the console lets it run and says so, then reports a failure.
+        background.append((pending, ticket, true))
+        output.lines.append("Migration \(id) started; it runs in the background")
+        return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
+      }
+      background.append((pending, ticket, false))
+      return []
     case .migrate(let request, let ticket):
-      return migrate(request, ticket: ticket)
-    case .cancel(let domain, let host, let ticket):
       do {
-        try datacenter.cancelMigration(of: domain, on: host)
-        return [.cancelled(ticket: ticket)]
+        formRequests.append((try datacenter.startMigration(request), ticket))
+        return []
       } catch {
         return [.refused(ticket: ticket, lines: [error.message])]
       }
-    case .fault(let fault, let trigger, let ticket):
+    case .cancel(let domain, let host, let ticket):
       do {
-        try datacenter.inject(fault, when: trigger)
+        switch try datacenter.cancelMigration(of: domain, on: host) {
+        case .recovering:
+          recoveries.append((.recovery(domain: domain, host: host), ticket))
+        case .cancelled(let migration):
+          recoveries.append((.cancellation(migration.id), ticket))
+        }
+        return answers()
+      } catch {
+        return [.refused(ticket: ticket, lines: [error.message])]
+      }
+    case .fault(let fault, let aim, let trigger, let ticket):
+      do {
+        try datacenter.inject(fault, aim: aim, when: trigger)
         return [.faultInjected(ticket: ticket, description: "\(fault) \(trigger)")]
       } catch {
         return [.refused(ticket: ticket, lines: [error.message])]
@@ -60,41 +81,20 @@ public struct EngineState {
     return []
   }
 
-  /// The migrate form: refused at once with every failing pre-check (as a dry run lists
-  /// them), answered with the checks for a dry run, or started.
-  mutating func migrate(_ request: MigrationRequest, ticket: Int) -> [EngineReport] {
-    let results: [PreCheckResult]
-    do {
-      results = try datacenter.dryRun(request)
-    } catch {
-      return [.refused(ticket: ticket, lines: [error.message])]
-    }
-    if request.dryRun { return [.dryRunFinished(ticket: ticket, results: results)] }
-    let failures = results.flatMap(\.failures)
-    guard failures.isEmpty else {
-      return [
-        .refused(
-          ticket: ticket, lines: failures + ["Domain Migration of LDom \(request.domain) failed"])
-      ]
-    }
-    do {
-      return [.migrationStarted(ticket: ticket, id: try datacenter.startMigration(request))]
-    } catch {
-      return [.refused(ticket: ticket, lines: [error.message])]
-    }
-  }
-
-  /// Lets `wallSeconds × speed` of simulated time pass, unless paused; in presenter mode it
+  /// Lets `wallSeconds × speed` of engine time pass, unless paused; in presenter mode it
   /// stops exactly where a migration enters its next phase.
   public mutating func advance(wallSeconds: Double) -> [EngineReport] {
     var reports: [EngineReport] = []
     if !isPaused {
       let simulated = wallSeconds * speed
       if let from = steppingFrom {
+        let datacenter = self.datacenter
         // A new migration, one in a new phase, or one that ended: each is a place to stop.
         func moved() -> (MigrationID, Phase)? {
-          let now = phases()
-          if let changed = now.first(where: { from[$0.key] != $0.value }) {
+          let now = Dictionary(uniqueKeysWithValues: datacenter.running.map { ($0.id, $0.phase) })
+          if let changed = now.sorted(by: { $0.key < $1.key }).first(where: {
+            from[$0.key] != $0.value
+          }) {
             return (changed.key, changed.value)
           }
           if let ended = from.keys.sorted().first(where: { now[$0] == nil }),
@@ -115,12 +115,49 @@ public struct EngineState {
         datacenter.advance(by: simulated)
       }
     }
-    for (id, ticket) in backgroundMigrations {
-      guard let output = shell.completion(of: id) else { continue }
-      backgroundMigrations[id] = nil
-      if !output.succeeded {
-        reports.append(.commandFinished(ticket: ticket, output: output.text, status: output.status))
+    reports += answers()
+    return reports
+  }
+
+  /// The answers that came due: ended `:` commands, the migrate form's verdicts, recoveries.
+  private mutating func answers() -> [EngineReport] {
+    var reports: [EngineReport] = []
+    let shell = self.shell
+    let datacenter = self.datacenter
+    background.removeAll { item in
+      guard let output = shell.completion(of: item.operation) else { return false }
+      if !item.answered || !output.succeeded {
+        reports.append(
+          .commandFinished(ticket: item.ticket, output: output.text, status: output.status))
       }
+      return true
+    }
+    formRequests.removeAll { request in
+      guard let migration = datacenter.migration(request.id) else { return true }
+      if migration.isDryRun {
+        guard migration.isFinished else { return false }
+        reports.append(
+          .dryRunFinished(ticket: request.ticket, results: migration.checkResults ?? []))
+        return true
+      }
+      if migration.phase >= .targetCreation, migration.outcome == nil || migration.outcome == .completed {
+        reports.append(.migrationStarted(ticket: request.ticket, id: request.id))
+        return true
+      }
+      guard let outcome = migration.outcome else { return false }
+      // Refused in phase 1: every failing check, as a dry run would list them.
+      let failing = (migration.checkResults ?? []).flatMap(\.lines)
+      let lines =
+        failing.isEmpty
+        ? MigrationText.lines(outcome, domain: migration.domainName)
+        : failing + ["Domain Migration of LDom \(migration.domainName) failed"]
+      reports.append(.refused(ticket: request.ticket, lines: lines))
+      return true
+    }
+    recoveries.removeAll { item in
+      guard shell.completion(of: item.operation) != nil else { return false }
+      reports.append(.cancelled(ticket: item.ticket))
+      return true
     }
     return reports
   }

@@ -1,3 +1,4 @@
+import Engine
 import Hypervisor
 import Migration
 
@@ -80,11 +81,14 @@ public enum RunMode {
       output.error(error.message)
       return 2
     }
-    if let events = output.events {
-      datacenter.eventSink = { events($0.jsonLine()) }
-    }
     let shell = LdmShell(datacenter: datacenter, files: files, baseDirectory: scriptDirectory)
-    return ScriptRunner(script: script, shell: shell, write: output.transcript).run()
+    let runner = ScriptRunner(script: script, shell: shell, write: output.transcript)
+    let events = output.events
+    datacenter.eventSink = { [unowned runner] event in
+      events?(event.jsonLine())
+      runner.observe(event)
+    }
+    return runner.run()
   }
 
   static func loadScenario(_ path: String?, files: any FileReading, in directory: String)

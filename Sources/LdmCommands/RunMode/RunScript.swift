@@ -26,8 +26,8 @@ public struct RunScript: Sendable, Equatable {
     case sleep(seconds: Double, text: String)
     /// Waits for every background command.
     case wait
-    /// Injects a fault now or arms it.
-    case fault(Fault, FaultTrigger, text: String)
+    /// Injects a fault now or arms it, at the link or at one migration.
+    case fault(Fault, FaultAim, FaultTrigger, text: String)
   }
 
   /// A script that cannot run: `FILE:LINE: reason`.
@@ -104,16 +104,16 @@ public struct RunScript: Sendable, Equatable {
       guard words.count == 1 else { throw LdmError("wait takes no arguments") }
       return .wait
     default:
-      let (fault, trigger) = try parseFault(Array(words.dropFirst()))
-      return .fault(fault, trigger, text: text)
+      let (fault, aim, trigger) = try parseFault(Array(words.dropFirst()))
+      return .fault(fault, aim, trigger, text: text)
     }
   }
 
   static let faultUsage =
-    "usage: fault link-down|target-oom|target-crash|slow-link RATE"
+    "usage: fault link-down|target-oom|target-crash|slow-link RATE [on DOMAIN]"
     + " [after PHASE|after DURATION]"
 
-  static func parseFault(_ words: [String]) throws(LdmError) -> (Fault, FaultTrigger) {
+  static func parseFault(_ words: [String]) throws(LdmError) -> (Fault, FaultAim, FaultTrigger) {
     guard let kind = words.first else { throw LdmError(faultUsage) }
     var rest = words.dropFirst()
     let fault: Fault
@@ -134,12 +134,20 @@ public struct RunScript: Sendable, Equatable {
       throw LdmError(
         "unknown fault \(kind) (expected link-down, target-oom, target-crash or slow-link)")
     }
-    guard let keyword = rest.first else { return (fault, .now) }
+    var aim = FaultAim.link
+    if rest.first == "on" {
+      guard rest.count >= 2, rest.dropFirst().first != "after" else {
+        throw LdmError("fault … on needs the migrating domain, e.g. fault link-down on ldom01")
+      }
+      aim = .migration(domain: rest[rest.startIndex + 1])
+      rest = rest.dropFirst(2)
+    }
+    guard let keyword = rest.first else { return (fault, aim, .now) }
     guard keyword == "after", rest.count == 2, let when = rest.last else {
       throw LdmError(faultUsage)
     }
-    if let phase = Phase(name: when) { return (fault, .afterPhase(phase)) }
-    if let seconds = Units.parseDuration(when) { return (fault, .afterDelay(seconds)) }
+    if let phase = Phase(name: when) { return (fault, aim, .afterPhase(phase)) }
+    if let seconds = Units.parseDuration(when) { return (fault, aim, .afterDelay(seconds)) }
     throw LdmError(
       "bad trigger \(when) (expected a phase such as 3 or transfer, or a duration such as 2s)")
   }

@@ -1,9 +1,11 @@
+import Engine
 import Hypervisor
 import Migration
 
 /// Runs a ``RunScript`` against a datacenter on a virtual clock and writes the transcript:
 /// each line echoed as `HOST# command`, then its output. Time passes only when the script
-/// says so (`sleep`, `wait`, a foreground migration), so a run is instant and deterministic.
+/// says so (`sleep`, `wait`, a foreground command that waits on the managers), so a run is
+/// instant and deterministic. The transcript goes out line by line as the run goes.
 public final class ScriptRunner {
   public let script: RunScript
   public let shell: LdmShell
@@ -12,15 +14,15 @@ public final class ScriptRunner {
   var nextJob = 1
   var failed = false
 
-  /// The longest the runner lets simulated time run while waiting for a migration.
+  /// The longest the runner lets time run while waiting for a command.
   public static let waitLimit: Double = 86_400
 
   /// A background command.
   struct Job {
     var number: Int
     var text: String
-    var migration: MigrationID?
-    /// For a command that ended at once (anything but a started migration).
+    var pending: PendingOperation?
+    /// For a command that ended at once.
     var status: Int32
   }
 
@@ -44,6 +46,18 @@ public final class ScriptRunner {
     return failed ? 1 : 0
   }
 
+  /// Engine events a transcript reader must see as they happen: a fault that found nothing to
+  /// act on, a downtime over its limit.
+  public func observe(_ event: MigrationEvent) {
+    switch event.kind {
+    case .faultWithoutMigration, .downtimeOverLimit:
+      let about = event.domain.map { "\($0) " } ?? ""
+      write("ldm-console: \(event.timestamp) \(about)\(event.message)")
+    default:
+      break
+    }
+  }
+
   func perform(_ action: RunScript.Action) {
     switch action {
     case .command(let host, let line, let background):
@@ -59,10 +73,10 @@ public final class ScriptRunner {
     case .wait:
       write("wait")
       waitForJobs()
-    case .fault(let fault, let trigger, let text):
+    case .fault(let fault, let aim, let trigger, let text):
       write(text)
       do {
-        try datacenter.inject(fault, when: trigger)
+        try datacenter.inject(fault, aim: aim, when: trigger)
       } catch {
         emit(.failure(error.message))
       }
@@ -71,16 +85,25 @@ public final class ScriptRunner {
 
   func runForeground(_ line: String, on host: String) {
     let result = shell.run(line, on: host)
-    emit(result.output, recordFailure: result.migration == nil)
-    guard let id = result.migration else { return }
-    // ldm blocks until the migration ends; meanwhile background ones move too.
+    emit(result.output, recordFailure: result.pending == nil)
+    guard let pending = result.pending else { return }
+    // ldm blocks until what it started ends; meanwhile background work moves too.
     let ended = datacenter.advance(
-      until: { self.shell.completion(of: id) != nil }, limit: Self.waitLimit)
-    guard ended, let completion = shell.completion(of: id) else {
-      emit(.failure("ldm-console: migration \(id) still running after the wait limit"))
+      until: { self.shell.completion(of: pending) != nil }, limit: Self.waitLimit)
+    guard ended, let completion = shell.completion(of: pending) else {
+      emit(.failure("ldm-console: \(Self.name(of: pending)) still running after the wait limit"))
       return
     }
     emit(completion)
+  }
+
+  static func name(of pending: PendingOperation) -> String {
+    switch pending {
+    case .migration(let id): "migration \(id)"
+    case .dryRun(let id): "dry run \(id)"
+    case .cancellation(let id): "the cancel of migration \(id)"
+    case .recovery(let domain, _): "the recovery of \(domain)"
+    }
   }
 
   func startJob(_ line: String, on host: String) {
@@ -90,7 +113,7 @@ public final class ScriptRunner {
     let result = shell.run(line, on: host)
     for text in result.output.lines { write(text) }
     jobs.append(
-      Job(number: number, text: line, migration: result.migration, status: result.output.status))
+      Job(number: number, text: line, pending: result.pending, status: result.output.status))
   }
 
   /// Prints `[N] Done  COMMAND` or `[N] Exit S  COMMAND` and the rest of its output for every
@@ -99,8 +122,8 @@ public final class ScriptRunner {
     var running: [Job] = []
     for job in jobs {
       var output = CommandOutput(status: job.status)
-      if let id = job.migration {
-        guard let completion = shell.completion(of: id) else {
+      if let pending = job.pending {
+        guard let completion = shell.completion(of: pending) else {
           running.append(job)
           continue
         }
@@ -113,11 +136,12 @@ public final class ScriptRunner {
   }
 
   func waitForJobs() {
-    let ids = jobs.compactMap(\.migration)
+    let pending = jobs.compactMap(\.pending)
     let ended = datacenter.advance(
-      until: { ids.allSatisfy { self.shell.completion(of: $0) != nil } }, limit: Self.waitLimit)
+      until: { pending.allSatisfy { self.shell.completion(of: $0) != nil } },
+      limit: Self.waitLimit)
     if !ended {
-      emit(.failure("ldm-console: background migrations still running after the wait limit"))
+      emit(.failure("ldm-console: background commands still running after the wait limit"))
     }
     reportFinishedJobs()
   }

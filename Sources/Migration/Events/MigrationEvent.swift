@@ -1,61 +1,163 @@
-import Foundation
+import Hypervisor
 
-/// Something that happened to a migration, stamped with simulated time. Events feed the log
-/// pane and `--events FILE` (JSON lines).
-public struct MigrationEvent: Sendable, Equatable, Codable {
-  public enum Kind: String, Sendable, Equatable, Codable {
+/// Something that happened, stamped with engine time and the host whose manager saw it. The
+/// fields are typed values; LdmCommands and the console put them into words, and
+/// `--events FILE` writes them as JSON lines (docs/events.md).
+public struct MigrationEvent: Sendable, Equatable {
+  /// Seconds on the engine's clock.
+  public var time: Double
+  /// The host whose manager reports it.
+  public var host: String
+  /// The migration it belongs to; nil for the link and idle faults.
+  public var migration: MigrationID?
+  /// The domain it is about, as named on its source; nil when none.
+  public var domain: String?
+  /// The reporting migration's phase at the time, when it has one.
+  public var phase: Phase?
+  public var detail: Detail
+
+  public init(
+    time: Double, host: String, migration: MigrationID? = nil, domain: String? = nil,
+    phase: Phase? = nil, detail: Detail
+  ) {
+    self.time = time
+    self.host = host
+    self.migration = migration
+    self.domain = domain
+    self.phase = phase
+    self.detail = detail
+  }
+
+  public var kind: Kind { detail.kind }
+
+  /// What happened, with its facts.
+  public enum Detail: Sendable, Equatable {
+    /// `ldm migrate` began on the source.
+    case started(targetHost: String, targetName: String, user: String, live: Bool)
+    case preCheck(PreCheckResult)
+    case phaseStarted(Phase)
+    case phaseFinished(Phase)
+    /// The destination created the bound target domain.
+    case targetCreated(targetHost: String, name: String, state: DomainState, flags: String,
+      consolePort: Int?)
+    /// A cold migration has no run-time state: phases 3 and 4 move nothing.
+    case coldMigration
+    case passFinished(PassRecord, lambda: Double, convergence: Convergence)
+    /// Auto-converge throttled the guest.
+    case throttled(fraction: Double, dirtyRate: Double, throughput: Double)
+    /// The source suspends although the rest will not fit the downtime limit.
+    case downtimeOverLimit(expected: Double, limit: Double, reason: OverLimitReason)
+    case suspended(dirtyPages: Int, vcpus: Int)
+    /// All state is sent: the digest went to the target with the request to resume.
+    case handOffRequested(digest: String)
+    /// The target compared digests and resumes (reported by the target).
+    case digestsMatched(digest: String)
+    /// The domain runs on the target (reported by the target).
+    case resumed(name: String)
+    case completed(targetHost: String, targetName: String, downtime: Double?, state: DomainState)
+    /// Cancelled; `targetExisted` tells whether the target had been asked to create the
+    /// domain (and so destroys it), `sourceState` what the source domain is again.
+    case cancelled(
+      targetHost: String, targetName: String, targetExisted: Bool, sourceState: DomainState)
+    case failed(MigrationFailure, errorFlag: Bool)
+    /// The target destroyed its half (reported by the target).
+    case targetDestroyed(name: String, reason: TeardownReason)
+    /// `cancel-operation` settled a domain left with the error flag.
+    case errorCleared(Recovery)
+    /// A fault was armed for later.
+    case faultArmed(Fault, trigger: FaultTrigger, aim: FaultAim)
+    /// A fault hit this migration now.
+    case faultInjected(Fault)
+    /// A fault fired with nothing to act on.
+    case faultWithoutMigration(Fault)
+    /// The link, or one connection, changed its pacing.
+    case linkSlowed(bitsPerSecond: Double, aim: FaultAim)
+    /// The destination refused a connection or message from a peer (reported by the target).
+    case peerRefused(peer: String, reason: String)
+
+    public var kind: Kind {
+      switch self {
+      case .started: .started
+      case .preCheck(let result): result.passed ? .preCheckPassed : .preCheckFailed
+      case .phaseStarted: .phaseStarted
+      case .phaseFinished: .phaseFinished
+      case .targetCreated: .targetCreated
+      case .coldMigration: .coldMigration
+      case .passFinished: .passFinished
+      case .throttled: .throttled
+      case .downtimeOverLimit: .downtimeOverLimit
+      case .suspended: .suspended
+      case .handOffRequested: .handOffRequested
+      case .digestsMatched: .digestsMatched
+      case .resumed: .resumed
+      case .completed: .completed
+      case .cancelled: .cancelled
+      case .failed: .failed
+      case .targetDestroyed: .targetDestroyed
+      case .errorCleared: .errorCleared
+      case .faultArmed: .faultArmed
+      case .faultInjected: .faultInjected
+      case .faultWithoutMigration: .faultWithoutMigration
+      case .linkSlowed: .linkSlowed
+      case .peerRefused: .peerRefused
+      }
+    }
+  }
+
+  /// The kind of an event: its stable name in JSON.
+  public enum Kind: String, Sendable, Equatable, CaseIterable {
     case started
-    case phaseStarted = "phase-started"
-    case phaseFinished = "phase-finished"
     case preCheckPassed = "pre-check-passed"
     case preCheckFailed = "pre-check-failed"
+    case phaseStarted = "phase-started"
+    case phaseFinished = "phase-finished"
     case targetCreated = "target-created"
+    case coldMigration = "cold-migration"
     case passFinished = "pass-finished"
     case throttled
+    case downtimeOverLimit = "downtime-over-limit"
     case suspended
+    case handOffRequested = "hand-off-requested"
+    case digestsMatched = "digests-matched"
     case resumed
-    case handOff = "hand-off"
     case completed
     case cancelled
     case failed
-    case fault
+    case targetDestroyed = "target-destroyed"
+    case errorCleared = "error-cleared"
+    case faultArmed = "fault-armed"
+    case faultInjected = "fault-injected"
+    case faultWithoutMigration = "fault-without-migration"
+    case linkSlowed = "link-slowed"
+    case peerRefused = "peer-refused"
   }
+}
 
-  /// Simulated seconds since the datacenter started.
-  public var time: Double
-  public var migration: MigrationID
-  public var domain: String
-  public var kind: Kind
-  public var phase: Phase?
-  /// One line for people, as the log pane shows it.
-  public var message: String
+/// Why a migration suspends over its downtime limit.
+public enum OverLimitReason: String, Sendable, Equatable {
+  /// The maximum number of passes was reached without converging.
+  case passLimit = "pass-limit"
+  /// Its throughput (its share of a busy link) is too small for the rest to fit.
+  case throughput
+}
 
-  public init(
-    time: Double, migration: MigrationID, domain: String, kind: Kind, phase: Phase? = nil,
-    message: String
-  ) {
-    self.time = time
-    self.migration = migration
-    self.domain = domain
-    self.kind = kind
-    self.phase = phase
-    self.message = message
-  }
+/// Why the destination destroyed its half of a migration.
+public enum TeardownReason: String, Sendable, Equatable {
+  case cancelled
+  case failed
+  case connectionLost = "connection-lost"
+  case peerSilent = "peer-silent"
+  case restarted
+  case shuttingDown = "shutting-down"
+  case protocolViolation = "protocol-violation"
+}
 
-  /// `00:00:01.2`: simulated time as the log shows it.
-  public var timestamp: String {
-    let tenths = Int((time * 10).rounded(.down))
-    let seconds = tenths / 10
-    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(tenths % 10)"
-  }
-
-  /// One JSON object on one line, keys sorted so output is stable.
-  public func jsonLine() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    // Encoding a plain struct of strings and numbers cannot fail.
-    let data = (try? encoder.encode(self)) ?? Data()
-    return String(decoding: data, as: UTF8.self)
-  }
+/// How `cancel-operation` settled a domain left with the error flag.
+public enum Recovery: String, Sendable, Equatable {
+  /// The target holds nothing of it: it runs on the source again.
+  case restored
+  /// It resumed on the target after all: the source's copy is destroyed.
+  case completedOnTarget = "completed-on-target"
+  /// The target could not be asked: restored on the source, as ldm does.
+  case restoredUnconfirmed = "restored-unconfirmed"
 }

@@ -28,19 +28,3 @@ public struct MigrationRequest: Sendable, Equatable {
     self.force = force
   }
 }
-
-/// Identifies one migration within a datacenter.
-public struct MigrationID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-  public var rawValue: Int
-  public init(_ rawValue: Int) { self.rawValue = rawValue }
-  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-  public var description: String { "#\(rawValue)" }
-}
-
-/// How a migration ended.
-public enum MigrationOutcome: Sendable, Equatable {
-  case completed
-  /// The lines ldm prints, the last being `Domain Migration of LDom NAME failed`.
-  case failed(lines: [String])
-  case cancelled
-}

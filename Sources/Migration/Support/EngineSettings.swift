@@ -1,5 +1,27 @@
 import Hypervisor
 
+/// The network link between the hosts' Logical Domains Managers.
+public struct Link: Sendable, Equatable, CustomStringConvertible {
+  /// Bits per second; nil means unlimited: frames leave as fast as the machine makes them.
+  public var bitsPerSecond: Double?
+  /// One-way latency in seconds: every frame arrives this long after it left.
+  public var latency: Double
+
+  public init(bitsPerSecond: Double?, latency: Double = 0.0005) {
+    self.bitsPerSecond = bitsPerSecond
+    self.latency = latency
+  }
+
+  public static let gigabit = Link(bitsPerSecond: 1e9)
+  public static let unlimited = Link(bitsPerSecond: nil, latency: 0)
+
+  public var bytesPerSecond: Double? { bitsPerSecond.map { $0 / 8 } }
+
+  public var description: String {
+    bitsPerSecond.map(Units.formatRate) ?? "unlimited"
+  }
+}
+
 /// How migrations are carried out: the link and the pre-copy policy.
 public struct EngineSettings: Sendable, Equatable {
   public var link: Link

@@ -1,5 +1,6 @@
 import Foundation
 import Hypervisor
+import Migration
 
 /// A long run of migrations back and forth between the two hosts of a scenario, on the virtual
 /// clock, with seeded random cancels, faults and renames, checking after every step that
@@ -48,6 +49,8 @@ public enum Soak {
     /// When half of the migrations have been started.
     public var middle: UInt64?
     public var end: UInt64?
+    /// The most the process ever held (VmHWM), read at the end.
+    public var peak: UInt64?
   }
 
   /// What happened, and every invariant that broke.
@@ -88,6 +91,18 @@ public enum Soak {
     return runner.run()
   }
 
+  /// The process's peak resident set size (VmHWM), from `/proc/self/status`; nil without /proc.
+  public static func peakResidentBytes() -> UInt64? {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .ascii) else {
+      return nil
+    }
+    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      let digits = line.dropFirst(6).filter(\.isNumber)
+      return UInt64(digits).map { $0 * 1024 }
+    }
+    return nil
+  }
+
   /// The process's current resident set size, from `/proc/self/statm`; nil without /proc.
   public static func residentBytes() -> UInt64? {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else {
@@ -116,7 +131,8 @@ extension Soak {
   enum Disruption {
     case none
     case cancel(at: Double)
-    case fault(Fault, at: Double)
+    /// A fault now, at the link or at this migration only.
+    case fault(Fault, aimed: Bool, at: Double)
   }
 
   /// One started migration and what the soak expects of it.
@@ -137,6 +153,8 @@ extension Soak {
     /// Migrations a fault acted on, until the soak classifies their end.
     var faulted: Set<MigrationID> = []
     var faults = 0
+    /// How `cancel-operation` settled each domain left with the error flag, by name.
+    var recovered: [String: Recovery] = [:]
   }
 
   struct Runner {
@@ -178,8 +196,8 @@ extension Soak {
       }
       let tally = tally
       datacenter.eventSink = { event in
-        guard event.kind == .fault, event.migration.rawValue != 0 else { return }
-        tally.faulted.insert(event.migration)
+        guard event.kind == .faultInjected, let id = event.migration else { return }
+        tally.faulted.insert(id)
         tally.faults += 1
       }
     }
@@ -215,6 +233,7 @@ extension Soak {
       report.faultsInjected = tally.faults
       report.simulatedSeconds = datacenter.now
       report.resident.end = Soak.residentBytes()
+      report.resident.peak = Soak.peakResidentBytes()
       report.guestMemory.end = guestBytes()
       return report
     }
@@ -311,7 +330,8 @@ extension Soak {
       case 12..<16:
         return .cancel(at: soon)
       case 16..<18:
-        return .fault(Self.faults[random.next(below: Self.faults.count)], at: soon)
+        let fault = Self.faults[random.next(below: Self.faults.count)]
+        return .fault(fault, aimed: random.next(below: 2) == 0, at: soon)
       default:
         // Armed for the end of a phase: it fires on whichever migration finishes it first.
         // At most two wait at a time, so faults armed for phases that refused migrations
@@ -339,7 +359,7 @@ extension Soak {
         // simulated time; one that does is stuck, and is cancelled so the soak goes on.
         if datacenter.now - migration.startTime > Self.stuckAfter, !migration.isHandingOff {
           violation("migration \(id) of \(plan.sourceName) is stuck in phase \(migration.phase)")
-          try? datacenter.cancelMigration(of: plan.sourceName, on: hostNames[plan.sourceHost])
+          _ = try? datacenter.cancelMigration(of: plan.sourceName, on: hostNames[plan.sourceHost])
           continue
         }
         switch plan.disruption {
@@ -355,10 +375,11 @@ extension Soak {
           } catch {
             if !handingOff { violation("cancel of migration \(id) was refused: \(error)") }
           }
-        case .fault(let fault, let due) where due <= datacenter.now:
+        case .fault(let fault, let aimed, let due) where due <= datacenter.now:
           plans[id]?.disruption = .none
           do {
-            try datacenter.inject(fault, when: .now)
+            try datacenter.inject(
+              fault, aim: aimed ? .migration(domain: plan.sourceName) : .link, when: .now)
           } catch {
             violation("fault \(fault) was refused with migration \(id) running: \(error)")
           }
@@ -369,12 +390,26 @@ extension Soak {
     }
 
     /// A link failure during hand-off leaves the source suspended with the error flag;
-    /// `cancel-operation` restores it, as an operator would.
+    /// `cancel-operation` settles it, as an operator would: the target is asked whether the
+    /// domain resumed there, and the soak waits for the answer.
     mutating func clearErrorFlags() {
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         for domain in host.domains where domain.migrationRole == .error {
           do {
-            try datacenter.cancelMigration(of: domain.name, on: hostNames[index])
+            let result = try datacenter.cancelMigration(of: domain.name, on: hostNames[index])
+            guard case .recovering(let query) = result else {
+              violation("cancel-operation of \(domain.name) with the error flag did not recover")
+              continue
+            }
+            datacenter.advance(until: { query.isFinished }, limit: 60)
+            guard let recovery = query.result else {
+              violation("the recovery of \(domain.name) did not end within 60 s")
+              continue
+            }
+            if recovery == .restoredUnconfirmed {
+              violation("the target could not be asked about \(domain.name)")
+            }
+            tally.recovered[domain.name] = recovery
             report.errorsCleared += 1
           } catch {
             violation("the error flag of \(domain.name) could not be cleared: \(error)")
@@ -407,10 +442,10 @@ extension Soak {
         duplicates.remove(at: index)
         let faulted = tally.faulted.remove(plan.id) != nil
         switch outcome {
+        case .failed(.preCheck, _):
+          report.refusedByPreCheck += 1
         case .failed where faulted:
           report.failedByFault += 1
-        case .failed where migration.phase == .preChecks:
-          report.refusedByPreCheck += 1
         default:
           violation(
             "second migration \(plan.id) of busy \(plan.sourceName) was not refused: \(outcome)")
@@ -419,8 +454,15 @@ extension Soak {
     }
 
     mutating func check(
-      _ migration: Migration, _ outcome: MigrationOutcome, _ plan: Plan, faulted: Bool
+      _ migration: SourceSide, _ outcome: MigrationOutcome, _ plan: Plan, faulted: Bool
     ) {
+      var outcome = outcome
+      if case .failed(_, errorFlag: true) = outcome,
+        tally.recovered.removeValue(forKey: plan.sourceName) == .completedOnTarget
+      {
+        // The acknowledgement was lost, not the hand-off: the domain moved after all.
+        outcome = .completed
+      }
       let source = datacenter.hosts[plan.sourceHost]
       let target = datacenter.hosts[1 - plan.sourceHost]
       let label = "migration \(plan.id) of \(plan.sourceName) to \(target.name):\(plan.targetName)"
@@ -432,10 +474,12 @@ extension Soak {
         report.completed += 1
         if plan.targetName != plan.sourceName { report.renamed += 1 }
         let live = plan.sourceState == .active
-        if live, migration.statistics.sourceDigest == nil {
+        if live, migration.statistics.sourceDigest == nil, migration.outcome == .completed {
           violation("\(label) completed without comparing memory digests")
         }
-        if migration.statistics.sourceDigest != migration.statistics.targetDigest {
+        if migration.outcome == .completed,
+          migration.statistics.sourceDigest != migration.statistics.targetDigest
+        {
           violation("\(label) completed with different memory digests")
         }
         if source.domain(named: plan.sourceName) != nil {
@@ -452,22 +496,18 @@ extension Soak {
         guests[plan.guest].host = 1 - plan.sourceHost
         guests[plan.guest].name = plan.targetName
       case .cancelled, .failed:
-        if case .failed(let lines) = outcome {
-          if faulted {
-            report.failedByFault += 1
-          } else if migration.phase == .preChecks {
+        if case .failed(let failure, _) = outcome {
+          if case .preCheck = failure {
             report.refusedByPreCheck += 1
             if !plan.wrongPassword { guests[plan.guest].refusals += 1 }
+          } else if faulted {
+            report.failedByFault += 1
           } else {
             report.failedOther += 1
-            note(
-              "\(label) failed in phase \(migration.phase.rawValue): "
-                + lines.joined(separator: "; "))
+            note("\(label) failed in phase \(migration.phase.rawValue): \(failure)")
           }
           // A digest mismatch is memory lost in transfer, whatever else happened.
-          if let line = lines.first(where: { $0.contains("does not match") }) {
-            violation("\(label): \(line)")
-          }
+          if case .digestMismatch = failure { violation("\(label): \(failure)") }
         } else {
           report.cancelled += 1
         }
@@ -491,13 +531,23 @@ extension Soak {
     /// The invariants that hold between any two steps.
     mutating func checkWorld() {
       for problem in datacenter.accountingProblems() { violation("accounting: \(problem)") }
-      let running = datacenter.running
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         var residents: [String] = []
+        let manager = datacenter.managers[index]
+        for half in manager.incoming where half.holdsTarget {
+          // A half outlives its migration only until the destination notices the end.
+          let source = half.migration.flatMap { datacenter.migration($0) }
+          if let source, source.isFinished,
+            datacenter.now - source.startTime - source.statistics.elapsed
+              > MigrationTiming.peerTimeout + 1
+          {
+            violation("\(host.name) still holds \(half.targetName ?? "?") of ended \(source.id)")
+          }
+        }
         for domain in host.domains where !domain.isControl {
           if domain.migrationRole == .target {
-            let owned = running.contains {
-              $0.targetHostName == host.name && $0.targetName == domain.name
+            let owned = manager.incoming.contains {
+              $0.targetName == domain.name && $0.holdsTarget
             }
             if !owned { violation("\(host.name) holds a half-made target \(domain.name)") }
           } else {

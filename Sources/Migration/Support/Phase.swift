@@ -8,34 +8,7 @@ public enum Phase: Int, Sendable, Equatable, Comparable, CaseIterable, Codable {
 
   public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
 
-  /// The phase's name as the console's timeline shows it.
-  public var title: String {
-    switch self {
-    case .preChecks: "Pre-checks"
-    case .targetCreation: "Target created"
-    case .stateTransfer: "State transfer"
-    case .suspension: "Suspend"
-    case .handOff: "Hand-off"
-    }
-  }
-
-  /// A one-line caption of what happens in the phase, for presenters.
-  public var caption: String {
-    switch self {
-    case .preChecks:
-      "The source checks that the target can take the domain: CPUs, memory, I/O, services."
-    case .targetCreation:
-      "A domain is created on the target and held bound until the migration completes."
-    case .stateTransfer:
-      "Memory is copied while the domain runs; pages it changes are sent again in later passes."
-    case .suspension:
-      "The source is suspended briefly while the last changed pages and the CPU state are sent."
-    case .handOff:
-      "The target resumes the domain and the source domain is destroyed."
-    }
-  }
-
-  /// The phase's name in events and JSON (`pre-checks`, `state-transfer`, …).
+  /// The phase's stable name in events and JSON (`pre-checks`, `state-transfer`, …).
   public var identifier: String {
     switch self {
     case .preChecks: "pre-checks"
@@ -63,4 +36,12 @@ public enum Phase: Int, Sendable, Equatable, Comparable, CaseIterable, Codable {
     guard let phase = aliases[lowered] else { return nil }
     self = phase
   }
+}
+
+/// Identifies one migration among those its source manager started.
+public struct MigrationID: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public var rawValue: Int
+  public init(_ rawValue: Int) { self.rawValue = rawValue }
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+  public var description: String { "#\(rawValue)" }
 }

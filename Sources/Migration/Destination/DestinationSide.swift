@@ -1,0 +1,406 @@
+import Hypervisor
+
+/// The destination's half of one connection: it alone reads and changes the target host. It
+/// answers the pre-check questions, creates and holds the bound `-----t` domain, decodes pages
+/// into that domain's memory, checks its own digest against the source's, resumes the domain
+/// at hand-off, and destroys its half on cancel, on failure, on a protocol violation, or when
+/// the connection is lost or the source falls silent.
+public final class DestinationSide {
+  public let host: Host
+  let channel: MigrationChannel
+  let emit: (MigrationEvent) -> Void
+  let policy: DestinationPolicy
+
+  /// Who called and why, once the hello arrived.
+  public internal(set) var sourceHost = ""
+  public internal(set) var migration: MigrationID?
+  public internal(set) var purpose: ConnectionPurpose?
+  /// The domain's name on the source and on this host.
+  public internal(set) var domainName: String?
+  public internal(set) var targetName: String?
+  /// The migration's progress as the source last reported it.
+  public internal(set) var progress = 0.0
+  public internal(set) var isFinished = false
+  /// Whether the domain runs here now.
+  public internal(set) var hasResumed = false
+  /// Names this half for a recovery query.
+  public let token: UInt64
+  /// The next allocation for the incoming domain fails (target-oom).
+  public var refusesAllocations = false
+
+  var target: Domain?
+  var state: State = .awaitingHello
+  var clock: Double
+  var lastSent: Double
+  let connectedAt: Double
+  /// A reply held back until its work is done (binding the target, resuming, a failed login).
+  var delayed: (time: Double, action: DelayedAction)?
+  var lastPass = 0
+  var passPages = 0
+  var expectedVCPUs = 0
+  var cpuStates: [Int: [UInt8]] = [:]
+  var verifiedDigest: [UInt8] = []
+  /// Whether the domain arrives running: its memory and CPU state come before the hand-off.
+  var isLive = false
+
+  enum State: Equatable {
+    case awaitingHello
+    case awaitingAuthentication
+    case refusedAuthentication
+    case authenticated
+    case creating
+    case created
+    case inPass(Int)
+    case suspended
+    case verifying
+    case resumed
+    case awaitingRecoveryQuery
+    case ended
+  }
+
+  enum DelayedAction {
+    case targetReady(TargetCreated)
+    case resume(HandOffRequest)
+    case refuseAuthentication
+  }
+
+  public init(
+    host: Host, channel: MigrationChannel, token: UInt64, policy: DestinationPolicy,
+    now: Double, emit: @escaping (MigrationEvent) -> Void
+  ) {
+    self.host = host
+    self.channel = channel
+    self.token = token
+    self.policy = policy
+    self.emit = emit
+    clock = now
+    lastSent = now
+    connectedAt = now
+  }
+
+  /// Whether a bound half-made target is held here.
+  public var holdsTarget: Bool { target != nil && !hasResumed }
+
+  // MARK: Stepping
+
+  /// Handles what arrived and what fell due by `now`; returns whether anything happened.
+  @discardableResult
+  public func step(until now: Double) -> Bool {
+    var progress = false
+    for _ in 0..<1_000_000 {
+      guard !isFinished else { break }
+      let arrival = channel.nextArrival(by: now)
+      let due = delayed.map { $0.time <= now ? $0.time : nil } ?? nil
+      if let arrival, arrival <= (due ?? .infinity), let (frame, at) = channel.receive(by: now) {
+        clock = max(clock, at)
+        receive(frame)
+      } else if let due, let action = delayed?.action {
+        clock = max(clock, due)
+        delayed = nil
+        perform(action)
+      } else if channel.closure != nil {
+        connectionEnded()
+      } else if silenceEnds(by: now) <= now {
+        clock = max(clock, silenceEnds(by: now))
+        tearDown(.peerSilent)
+        end()
+      } else if lastSent + MigrationTiming.keepaliveInterval <= now, state != .awaitingHello {
+        clock = max(clock, lastSent + MigrationTiming.keepaliveInterval)
+        send(.keepalive(progress: nil))
+      } else {
+        break
+      }
+      progress = true
+    }
+    return progress
+  }
+
+  /// When the source's silence becomes a timeout.
+  func silenceEnds(by now: Double) -> Double {
+    (channel.lastActivity(by: now) ?? connectedAt) + MigrationTiming.peerTimeout
+  }
+
+  func receive(_ frame: [UInt8]) {
+    do {
+      handle(try MessageCodec.decode(frame: frame))
+    } catch {
+      violation(error.reason)
+    }
+  }
+
+  func handle(_ message: MigrationMessage) {
+    switch (state, message) {
+    case (_, .keepalive(let reported)):
+      if let reported { progress = reported }
+    case (_, .cancel):
+      tearDown(.cancelled)
+      send(.goodbye)
+      end()
+    case (_, .error):
+      tearDown(.failed)
+      end()
+    case (_, .goodbye):
+      if holdsTarget { tearDown(.failed) }
+      end()
+    case (.awaitingHello, .hello(let hello)):
+      greet(hello)
+    case (.awaitingAuthentication, .authenticate(let user, let password)):
+      // Passwords are compared and dropped here, never kept or logged.
+      if host.users[user] == password, !user.isEmpty {
+        policy.succeeded(from: sourceHost)
+        state = .authenticated
+        send(.authenticated(true))
+      } else {
+        state = .refusedAuthentication
+        delayed = (clock + policy.failed(from: sourceHost), .refuseAuthentication)
+      }
+    case (.authenticated, .preCheckQuestion(let needs)):
+      domainName = needs.domain
+      send(.preCheckAnswer(TargetChecks.evaluate(needs, on: host)))
+    case (.authenticated, .createTarget(let request)) where purpose == .migrate:
+      create(request)
+    case (.created, .beginPass(let number, _)) where number == lastPass + 1:
+      state = .inPass(number)
+      lastPass = number
+      passPages = 0
+    case (.inPass(let number), .pages(let batch)) where batch.pass == number:
+      apply(batch)
+    case (.inPass(let number), .endPass(let end)) where end.number == number:
+      guard end.pages == passPages else {
+        return violation("END-PASS counts \(end.pages) pages; \(passPages) arrived in pass \(number)")
+      }
+      progress = end.progress
+      state = .created
+      send(.passAcknowledged(number: number, pagesReceived: passPages))
+    case (.created, .suspend(_, let vcpus)) where isLive:
+      guard vcpus == target?.vcpuCount else {
+        return violation("SUSPEND announces \(vcpus) vCPUs for a domain of \(target?.vcpuCount ?? 0)")
+      }
+      expectedVCPUs = vcpus
+      state = .suspended
+    case (.suspended, .pages(let batch)) where batch.pass == 0:
+      apply(batch)
+    case (.suspended, .cpuState(let vcpu, let bytes)):
+      guard vcpu < expectedVCPUs, cpuStates[vcpu] == nil else {
+        return violation("CPU-STATE for vCPU \(vcpu) of \(expectedVCPUs), or twice")
+      }
+      cpuStates[vcpu] = bytes
+    case (.suspended, .handOff(let request)):
+      verify(request)
+    case (.created, .handOff(let request)) where !isLive:
+      // A cold migration: no run-time state comes before the hand-off.
+      verify(request)
+    case (.awaitingRecoveryQuery, .recoveryQuery(let token, let domain)):
+      send(.recoveryAnswer(policy.recovery(token, domain)))
+    default:
+      violation("\(message.name) is not expected here (\(state))")
+    }
+  }
+
+  func perform(_ action: DelayedAction) {
+    switch action {
+    case .targetReady(let created):
+      state = .created
+      send(.targetCreated(created))
+    case .resume(let request):
+      resume(request)
+    case .refuseAuthentication:
+      send(.authenticated(false))
+    }
+  }
+
+  // MARK: Conversation
+
+  func greet(_ hello: Hello) {
+    sourceHost = hello.sourceHost
+    migration = MigrationID(Int(truncatingIfNeeded: hello.migration))
+    purpose = hello.purpose
+    guard let version = ProtocolVersion.negotiate(ProtocolVersion.supported, hello.versions) else {
+      emitEvent(
+        .peerRefused(
+          peer: hello.sourceHost,
+          reason: "protocol versions \(hello.versions.lowerBound)...\(hello.versions.upperBound)"
+            + " and \(ProtocolVersion.supported.lowerBound)...\(ProtocolVersion.supported.upperBound)"
+            + " have none in common"))
+      send(.error(.versionMismatch(supported: ProtocolVersion.supported)))
+      return end()
+    }
+    guard hello.targetHost == host.name else {
+      send(.error(.targetRefused("this is \(host.name), not \(hello.targetHost)")))
+      return end()
+    }
+    state = hello.purpose == .recovery ? .awaitingRecoveryQuery : .awaitingAuthentication
+    send(.helloAccepted(HelloAccepted(version: version, host: host.name)))
+  }
+
+  func create(_ request: TargetRequest) {
+    domainName = request.configuration.name
+    isLive = request.configuration.state == .active
+    guard !refusesAllocations else {
+      refusesAllocations = false
+      send(.error(.outOfMemory(domain: request.configuration.name)))
+      return end()
+    }
+    do {
+      let domain = try host.createMigrationTarget(request.configuration, named: request.name)
+      target = domain
+      targetName = request.name
+      state = .creating
+      delayed = (
+        clock + MigrationTiming.targetCreation,
+        .targetReady(
+          TargetCreated(
+            name: domain.name, state: domain.state, flags: domain.flags,
+            consolePort: domain.consolePort, token: token))
+      )
+    } catch {
+      send(.error(.targetRefused("\(error)")))
+      end()
+    }
+  }
+
+  /// Decodes a batch into the target's memory, straight from the frame.
+  func apply(_ batch: PageBatch) {
+    guard let memory = target?.memory else {
+      return violation("PAGES for a domain that has no memory here")
+    }
+    guard batch.highestPage < memory.pageCount else {
+      return violation(
+        "PAGES names page \(batch.highestPage) of a domain with \(memory.pageCount) pages")
+    }
+    var refused = false
+    batch.forEachRecord { page, bytes in
+      guard !refused else { return }
+      guard let bytes else { return memory.zeroPage(page) }
+      if refusesAllocations, !memory.isResident(page) {
+        refused = true
+        return
+      }
+      memory.storageForOverwrite(ofPage: page).copyMemory(from: bytes, byteCount: GuestMemory.pageSize)
+    }
+    if refused {
+      refusesAllocations = false
+      send(.error(.outOfMemory(domain: domainName ?? targetName ?? "")))
+      tearDown(.failed)
+      return end()
+    }
+    passPages += batch.count
+  }
+
+  func verify(_ request: HandOffRequest) {
+    guard cpuStates.count == expectedVCPUs, let target else {
+      return violation("HAND-OFF before the CPU state of every vCPU arrived")
+    }
+    let states = (0..<expectedVCPUs).map { cpuStates[$0]! }
+    let digest = MigrationDigest.sha256(isLive ? target.memory : nil, cpuState: states)
+    guard digest == request.digest else {
+      send(.error(.digestMismatch(target: digest)))
+      tearDown(.failed)
+      return end()
+    }
+    state = .verifying
+    verifiedDigest = digest
+    emitEvent(.digestsMatched(digest: MigrationDigest.hex(digest)))
+    delayed = (clock + MigrationTiming.resume, .resume(request))
+  }
+
+  func resume(_ request: HandOffRequest) {
+    guard target != nil, let name = targetName else { return }
+    // The domain this side created; completing it cannot fail.
+    try? host.completeMigrationTarget(
+      name, state: request.state, uptime: request.uptime + MigrationTiming.resume)
+    hasResumed = true
+    state = .resumed
+    cpuStates = [:]
+    policy.resumed(token, name)
+    if request.state == .active { emitEvent(.resumed(name: name)) }
+    send(.resumed(digest: verifiedDigest))
+  }
+
+  // MARK: Ending
+
+  /// The connection ended under the conversation.
+  func connectionEnded() {
+    if holdsTarget { tearDown(.connectionLost) }
+    end()
+  }
+
+  /// The peer broke the protocol: told why, and its half is destroyed.
+  func violation(_ reason: String) {
+    emitEvent(.peerRefused(peer: sourceHost.isEmpty ? "?" : sourceHost, reason: reason))
+    send(.error(.protocolViolation(reason)))
+    tearDown(.protocolViolation)
+    end()
+  }
+
+  /// Destroys the half-made target, returning every resource it held.
+  public func tearDown(_ reason: TeardownReason) {
+    guard let target, !hasResumed else { return }
+    try? host.destroyDomain(target.name)
+    self.target = nil
+    emitEvent(.targetDestroyed(name: target.name, reason: reason))
+  }
+
+  /// The manager stops or restarts: the half is destroyed and the connection reset.
+  public func abandon(_ reason: TeardownReason, at time: Double) {
+    clock = max(clock, time)
+    tearDown(reason)
+    if let channel = channel as? InProcessChannel { channel.reset() } else { channel.close(at: clock) }
+    end()
+  }
+
+  func end() {
+    state = .ended
+    isFinished = true
+    delayed = nil
+    channel.close(at: clock)
+    cpuStates = [:]
+    if hasResumed { target = nil }
+  }
+
+  func send(_ message: MigrationMessage) {
+    channel.send(MessageCodec.encode(message), at: clock)
+    lastSent = clock
+  }
+
+  func emitEvent(_ detail: MigrationEvent.Detail) {
+    emit(
+      MigrationEvent(
+        time: clock, host: host.name, migration: migration, domain: domainName, detail: detail))
+  }
+}
+
+/// What the destinations of one manager share: the pace of failed logins per calling host,
+/// and the tokens of halves that resumed, for recovery queries.
+public final class DestinationPolicy {
+  var failures: [String: Int] = [:]
+  var resumedTokens: [UInt64: String] = [:]
+  /// Answers whether the domain of a token runs on this host.
+  var hostHasDomain: (String) -> Bool
+
+  public init(hostHasDomain: @escaping (String) -> Bool) {
+    self.hostHasDomain = hostHasDomain
+  }
+
+  /// Seconds to wait before refusing a failed login from `source`.
+  func failed(from source: String) -> Double {
+    let count = (failures[source] ?? 0) + 1
+    failures[source] = count
+    let delay = MigrationTiming.authenticationDelay * Double(1 << min(count - 1, 16))
+    return min(delay, MigrationTiming.authenticationDelayLimit)
+  }
+
+  func succeeded(from source: String) { failures[source] = nil }
+
+  func resumed(_ token: UInt64, _ name: String) {
+    resumedTokens[token] = name
+    if resumedTokens.count > 1024 { resumedTokens.removeValue(forKey: resumedTokens.keys.min()!) }
+  }
+
+  func recovery(_ token: UInt64, _ domain: String) -> RecoveryState {
+    guard let name = resumedTokens[token], name == domain, hostHasDomain(name) else {
+      return .absent
+    }
+    return .resumed
+  }
+}

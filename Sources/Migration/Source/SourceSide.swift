@@ -1,0 +1,587 @@
+import Hypervisor
+
+/// The source's half of one migration: it owns the source domain, talks to the destination
+/// only through its channel, and steps through the five phases (or, for `ldm migrate -n`, only
+/// the pre-checks).
+///
+/// It never sees the target host: everything about the target arrives as messages. On success
+/// the source domain is destroyed once the target says it resumed; on cancel or failure the
+/// source runs on untouched (or, when all state was sent but no answer came, waits with the
+/// `e` flag for `cancel-operation`).
+public final class SourceSide {
+  public let id: MigrationID
+  public let sourceHostName: String
+  public let targetHostName: String
+  public let domainName: String
+  public let targetName: String
+  public let user: String
+  /// `ldm migrate -n`: pre-checks only, nothing changes.
+  public let isDryRun: Bool
+  /// Whether the domain was running: a live migration. Otherwise cold (configuration only).
+  public let isLive: Bool
+  /// The domain's state when the migration started.
+  public let initialState: DomainState
+  public let startTime: Double
+
+  public internal(set) var phase: Phase = .preChecks
+  public internal(set) var outcome: MigrationOutcome?
+  public internal(set) var statistics = MigrationStatistics()
+  public internal(set) var passes: [PassRecord] = []
+  /// The verdicts announced so far.
+  public internal(set) var announcedChecks: [PreCheckResult] = []
+  /// Every check's verdict once the destination has answered (what a dry run reports).
+  public internal(set) var checkResults: [PreCheckResult]?
+  public internal(set) var phaseStarts: [Phase: Double] = [:]
+  /// Wall-clock seconds spent moving pages in phases 3 and 4, and computing the digest.
+  public internal(set) var transferWallTime = 0.0
+  public internal(set) var verificationWallTime = 0.0
+  /// What the destination calls its half, for a recovery query after a lost acknowledgement.
+  public internal(set) var token: UInt64?
+
+  /// Whether hand-off has started: from then on the migration cannot be cancelled.
+  public var isHandingOff: Bool { phase == .handOff && outcome == nil }
+  public var isFinished: Bool { outcome != nil }
+
+  let host: Host
+  var domain: Domain?
+  /// The connection to the destination while the migration runs (faults act on it).
+  public internal(set) var channel: MigrationChannel?
+  let settings: EngineSettings
+  let emit: (MigrationEvent) -> Void
+  /// Called after each phase change with the phase that finished (faults armed for it).
+  public var onPhaseFinished: ((SourceSide, Phase, Double) -> Void)?
+  /// Presenter mode: after a phase change the side stands still until ``release(at:)``.
+  public var holdsAtPhaseChange = false
+  public internal(set) var isHeld = false
+
+  var password: String?
+  let force: Bool
+  var conversation: Conversation = .greeting
+  /// The time of what the side did last; it never goes back.
+  var clock: Double
+  var lastSent: Double
+  let connectedAt: Double
+  var requestSentAt: Double?
+  var shortestRoundTrip: Double?
+  var nextAnnouncement: Double
+  var resultsKnownAt: Double?
+  /// The checks the source answers itself: domain state and direct I/O.
+  var localChecks: [PreCheckResult] = []
+  /// Whether this migration marked the source (a refused second one must not unmark it).
+  var ownsSource = false
+  /// Whether the target was asked to create the domain.
+  public internal(set) var targetRequested = false
+  var lastProgressPercent = -1
+
+  // Phases 3 and 4 (SourceSide+Transfer.swift).
+  var pending = DirtyBitmap(pageCount: 0)
+  var pendingPages = 0
+  var pendingBytes: UInt64 = 0
+  var cursorWord = 0
+  var passStart = 0.0
+  var passStartDeparted: UInt64 = 0
+  var passStartTransferred: UInt64 = 0
+  var passPages = 0
+  var passEndThreshold: UInt64?
+  var suspendTime: Double?
+  var cpuState: [[UInt8]] = []
+  var cpuStatesSent = 0
+  var handOffThreshold: UInt64?
+  var sourceDigest: [UInt8]?
+  /// All memory and CPU state has left: only the acknowledgement is missing.
+  public internal(set) var allStateSent = false
+
+  enum Conversation {
+    /// HELLO sent; waiting for HELLO-ACCEPTED.
+    case greeting
+    case authenticating
+    case asking
+    /// Every verdict known; announcing them.
+    case checked
+    case creating
+    case transferring
+    case suspending
+    case awaitingResume
+    /// CANCEL sent; waiting for the destination's GOODBYE.
+    case cancelling
+    case ended
+  }
+
+  /// Starts a migration (or a dry run) of `request.domain` on `host` over `channel` (nil
+  /// when the target cannot be reached): sends the hello at once.
+  public init(
+    id: MigrationID, request: MigrationRequest, host: Host, channel: MigrationChannel?,
+    settings: EngineSettings, now: Double, emit: @escaping (MigrationEvent) -> Void
+  ) {
+    self.id = id
+    sourceHostName = host.name
+    targetHostName = request.targetHost
+    domainName = request.domain
+    targetName = request.targetName
+    user = request.user
+    isDryRun = request.dryRun
+    force = request.force
+    password = request.password
+    self.host = host
+    self.channel = channel
+    self.settings = settings
+    self.emit = emit
+    startTime = now
+    clock = now
+    lastSent = now
+    connectedAt = now
+    nextAnnouncement = now + MigrationTiming.checkInterval
+    let domain = host.domain(named: request.domain)
+    self.domain = domain
+    isLive = domain?.state == .active
+    initialState = domain?.state ?? .inactive
+    statistics.totalBytes = domain?.memorySize ?? 0
+    phaseStarts[.preChecks] = now
+    // The source's own verdicts, taken before this migration marks the domain.
+    localChecks = domain.map { [SourceChecks.state(of: $0), SourceChecks.directIO($0)] } ?? []
+    if !isDryRun, let domain, localChecks[0].passed {
+      // FLAGS `s` at once; a domain already migrating belongs to the other migration.
+      domain.setMigrationRole(.source)
+      ownsSource = true
+    }
+    if !isDryRun {
+      emitEvent(
+        .started(
+          targetHost: targetHostName, targetName: targetName, user: user, live: isLive))
+    }
+    guard let channel, request.targetHost != host.name else {
+      let failure: PreCheckFailure =
+        channel == nil ? .unreachable(host: request.targetHost) : .targetIsSource(host: host.name)
+      channel?.close(at: now)
+      self.channel = nil
+      know([
+        PreCheckResult(
+          .targetReachable, .targetUnreachable(host: request.targetHost), failures: [failure])
+      ])
+      return
+    }
+    send(
+      .hello(
+        Hello(
+          purpose: isDryRun ? .dryRun : .migrate, sourceHost: host.name,
+          targetHost: request.targetHost, migration: UInt64(id.rawValue))), on: channel)
+    requestSentAt = now
+  }
+
+  // MARK: Stepping
+
+  /// Does everything due by `now`: messages that arrived, announcements, pass ends, keepalives,
+  /// timeouts, then sends as much as the channel takes. Returns whether anything happened.
+  @discardableResult
+  public func step(until now: Double) -> Bool {
+    var progress = false
+    for _ in 0..<1_000_000 {
+      guard outcome == nil, !isHeld else { break }
+      let arrival = channel?.nextArrival(by: now)
+      let timer = nextTimer(until: now)
+      if let arrival, arrival <= (timer?.time ?? .infinity),
+        let (frame, at) = channel?.receive(by: now)
+      {
+        clock = max(clock, at)
+        receive(frame)
+      } else if let timer {
+        clock = max(clock, timer.time)
+        perform(timer.action, until: now)
+      } else {
+        break
+      }
+      progress = true
+    }
+    if outcome == nil, !isHeld { progress = sendWhileWritable(until: now) || progress }
+    statistics.elapsed = max(statistics.elapsed, (outcome == nil ? now : clock) - startTime)
+    return progress
+  }
+
+  /// Lets a side held at a phase change move again.
+  public func release() { isHeld = false }
+
+  enum TimerAction {
+    case announce
+    case passEnded(at: Double)
+    case stateSent(at: Double)
+    case keepalive
+    case timedOut
+  }
+
+  func nextTimer(until now: Double) -> (time: Double, action: TimerAction)? {
+    var best: (time: Double, action: TimerAction)?
+    func offer(_ time: Double, _ action: TimerAction) {
+      if time <= now, time < (best?.time ?? .infinity) { best = (time, action) }
+    }
+    if conversation == .checked, let known = resultsKnownAt {
+      offer(isDryRun ? known : max(nextAnnouncement, known), .announce)
+    }
+    if let channel, let threshold = passEndThreshold ?? handOffThreshold {
+      let departed = channel.departed(by: now)
+      if departed.bytes >= threshold {
+        offer(
+          departed.time, passEndThreshold != nil ? .passEnded(at: departed.time) : .stateSent(at: departed.time))
+      }
+    }
+    if let channel, channel.closure == nil, conversation != .ended {
+      offer(lastSent + MigrationTiming.keepaliveInterval, .keepalive)
+      let heard = channel.lastActivity(by: now) ?? connectedAt
+      offer(heard + MigrationTiming.peerTimeout, .timedOut)
+    }
+    if channel?.closure != nil, conversation != .ended { offer(min(clock, now), .timedOut) }
+    return best
+  }
+
+  func perform(_ action: TimerAction, until now: Double) {
+    switch action {
+    case .announce:
+      announceNext()
+    case .passEnded(let time):
+      passEndThreshold = nil
+      finishPass(at: time)
+    case .stateSent(let time):
+      handOffThreshold = nil
+      allStateSent = true
+      enter(.handOff, at: time)
+    case .keepalive:
+      sendKeepalive()
+    case .timedOut:
+      lostConnection()
+    }
+  }
+
+  // MARK: Messages
+
+  func receive(_ frame: [UInt8]) {
+    let message: MigrationMessage
+    do {
+      message = try MessageCodec.decode(frame: frame)
+    } catch {
+      violation(error.reason)
+      return
+    }
+    handle(message)
+  }
+
+  func handle(_ message: MigrationMessage) {
+    switch (conversation, message) {
+    case (.cancelling, _):
+      // Whatever the destination says now, its half is gone once it has heard the cancel;
+      // its GOODBYE says so.
+      if case .goodbye = message { cancelled() }
+    case (_, .error(let error)):
+      fail(failure(for: error))
+    case (_, .keepalive), (.transferring, .passAcknowledged), (.suspending, .passAcknowledged),
+      (.awaitingResume, .passAcknowledged):
+      break
+    case (.greeting, .helloAccepted(let accepted)):
+      guard ProtocolVersion.supported.contains(accepted.version) else {
+        violation("HELLO-ACCEPTED chose version \(accepted.version), which this side does not speak")
+        return
+      }
+      noteRoundTrip()
+      conversation = .authenticating
+      send(.authenticate(user: user, password: password ?? ""))
+      requestSentAt = clock
+    case (.authenticating, .authenticated(let ok)):
+      noteRoundTrip()
+      password = nil
+      let reachable = PreCheckResult(.targetReachable, .targetAnswered(host: targetHostName))
+      let authenticated = PreCheckResult(
+        .authentication, .authenticated(user: user, host: targetHostName),
+        failures: ok ? [] : [.authenticationFailed(user: user, host: targetHostName)])
+      guard ok else { return know([reachable, authenticated]) }
+      guard let domain else {
+        return know([reachable, authenticated, SourceChecks.missing(domainName)])
+      }
+      conversation = .asking
+      send(
+        .preCheckQuestion(
+          MigrationRequirements(domain: domain, on: host, targetName: targetName, force: force)))
+      requestSentAt = clock
+    case (.asking, .preCheckAnswer(let answers)):
+      noteRoundTrip()
+      let expected = PreCheck.allCases.filter(\.answeredByDestination)
+      guard answers.allSatisfy({ expected.contains($0.check) }),
+        Set(answers.map(\.check)).count == answers.count
+      else {
+        violation("PRE-CHECK-ANSWER holds checks the destination does not own, or one twice")
+        return
+      }
+      let local = [
+        PreCheckResult(.targetReachable, .targetAnswered(host: targetHostName)),
+        PreCheckResult(.authentication, .authenticated(user: user, host: targetHostName)),
+      ]
+      know(SourceChecks.merged(local: local + localChecks, remote: answers))
+    case (.creating, .targetCreated(let created)):
+      token = created.token
+      emitEvent(
+        .targetCreated(
+          targetHost: targetHostName, name: created.name, state: created.state,
+          flags: created.flags, consolePort: created.consolePort))
+      enter(.stateTransfer, at: clock)
+    case (.awaitingResume, .resumed(let digest)):
+      complete(targetDigest: digest)
+    case (_, .goodbye):
+      lostConnection()
+    default:
+      violation("\(message.name) is not expected while \(conversation)")
+    }
+  }
+
+  func noteRoundTrip() {
+    guard let sent = requestSentAt else { return }
+    let trip = clock - sent
+    shortestRoundTrip = min(shortestRoundTrip ?? trip, trip)
+    requestSentAt = nil
+  }
+
+  /// The one-way latency as this side measures it: half the shortest round trip.
+  var measuredLatency: Double { (shortestRoundTrip ?? 0) / 2 }
+
+  func send(_ message: MigrationMessage, on channel: MigrationChannel? = nil) {
+    send(frame: MessageCodec.encode(message), on: channel)
+  }
+
+  func send(frame: [UInt8], on explicit: MigrationChannel? = nil) {
+    guard let channel = explicit ?? channel else { return }
+    channel.send(frame, at: clock)
+    statistics.transferredBytes += UInt64(frame.count)
+    lastSent = clock
+  }
+
+  func sendKeepalive() {
+    send(.keepalive(progress: conversation == .transferring || conversation == .suspending
+      ? statistics.progress : nil))
+  }
+
+  // MARK: Phase 1
+
+  /// Every verdict is known: announce them (a dry run ends at once).
+  func know(_ results: [PreCheckResult]) {
+    checkResults = results
+    resultsKnownAt = clock
+    conversation = .checked
+  }
+
+  func announceNext() {
+    guard let results = checkResults else { return }
+    if isDryRun {
+      announcedChecks = results
+      send(.goodbye)
+      outcome =
+        results.allSatisfy(\.passed)
+        ? .completed : .failed(.preCheck(results.flatMap(\.failures)[0]))
+      finish()
+      return
+    }
+    let time = max(nextAnnouncement, resultsKnownAt ?? nextAnnouncement)
+    clock = max(clock, time)
+    let result = results[announcedChecks.count]
+    announcedChecks.append(result)
+    emitEvent(.preCheck(result))
+    if !result.passed {
+      fail(.preCheck(result.failures[0]))
+      return
+    }
+    if announcedChecks.count == results.count {
+      enter(.targetCreation, at: clock)
+    } else {
+      nextAnnouncement = time + MigrationTiming.checkInterval
+    }
+  }
+
+  // MARK: Phases
+
+  /// Moves to `next`, announcing the change; faults armed for the end of the previous phase
+  /// fire through ``onPhaseFinished`` before the next one does anything.
+  func enter(_ next: Phase, at time: Double) {
+    clock = max(clock, time)
+    emitEvent(.phaseFinished(phase))
+    let finished = phase
+    phase = next
+    phaseStarts[next] = clock
+    emitEvent(.phaseStarted(next))
+    onPhaseFinished?(self, finished, clock)
+    guard outcome == nil else { return }
+    if holdsAtPhaseChange { isHeld = true }
+    switch next {
+    case .preChecks:
+      break
+    case .targetCreation:
+      requestTarget()
+    case .stateTransfer:
+      statistics.setupTime = clock - startTime
+      if isLive, let memory = domain?.memory {
+        startPass(1, memory: memory)
+      } else {
+        emitEvent(.coldMigration)
+        enter(.suspension, at: clock)
+      }
+    case .suspension:
+      suspend()
+    case .handOff:
+      conversation = .awaitingResume
+      emitEvent(.handOffRequested(digest: MigrationDigest.hex(sourceDigest ?? [])))
+    }
+  }
+
+  func requestTarget() {
+    guard let domain else { return }
+    conversation = .creating
+    targetRequested = true
+    send(.createTarget(TargetRequest(configuration: domain.configuration, name: targetName)))
+  }
+
+  // MARK: Ending
+
+  func complete(targetDigest: [UInt8]) {
+    guard targetDigest == sourceDigest else {
+      violation("RESUMED carries a digest that is not the one this side sent")
+      return
+    }
+    statistics.targetDigest = MigrationDigest.hex(targetDigest)
+    if let suspendTime {
+      // The target resumed half a round trip before its answer arrived.
+      statistics.actualDowntime = max(measuredLatency, clock - suspendTime - measuredLatency)
+    }
+    let state = isLive ? DomainState.active : domain?.state ?? .inactive
+    // The domain this migration marked; destroying it cannot fail.
+    try? host.destroyDomain(domainName)
+    statistics.progress = 1
+    statistics.remainingBytes = 0
+    statistics.estimatedTimeLeft = 0
+    outcome = .completed
+    if let downtime = statistics.actualDowntime, downtime > settings.downtimeLimit {
+      emitEvent(
+        .downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: .throughput))
+    }
+    emitEvent(
+      .completed(
+        targetHost: targetHostName, targetName: targetName, downtime: statistics.actualDowntime,
+        state: state))
+    send(.goodbye)
+    finish()
+  }
+
+  /// Ends the migration in failure: the source resumes and the destination is told.
+  func fail(_ failure: MigrationFailure) {
+    if allStateSent {
+      return failAwaitingAcknowledgement(failure)
+    }
+    rollBack()
+    outcome = .failed(failure)
+    if !isDryRun { emitEvent(.failed(failure, errorFlag: false)) }
+    finish()
+  }
+
+  /// All state was sent and then the connection failed: nobody knows whether the target
+  /// resumed, so the source stays suspended with the error flag until `cancel-operation`.
+  func failAwaitingAcknowledgement(_ failure: MigrationFailure) {
+    domain?.setMigrationRole(.error)
+    ownsSource = false
+    outcome = .failed(failure, errorFlag: true)
+    emitEvent(.failed(failure, errorFlag: true))
+    finish()
+  }
+
+  /// The peer broke the protocol: it is told why, and the migration fails.
+  func violation(_ reason: String) {
+    send(.error(.protocolViolation(reason)))
+    fail(.protocolViolation(peer: targetHostName, reason: reason))
+  }
+
+  func lostConnection() {
+    if conversation == .cancelling { return cancelled() }
+    let closure = channel?.closure
+    switch closure {
+    case .linkDown?:
+      fail(.connectionLost(target: targetHostName, cause: .linkDown))
+    case .peer?, .local?:
+      fail(.connectionLost(target: targetHostName, cause: .peer))
+    case .reset?, nil:
+      fail(.targetStoppedResponding(target: targetHostName))
+    }
+  }
+
+  func failure(for error: PeerError) -> MigrationFailure {
+    switch error {
+    case .versionMismatch(let theirs):
+      .versionMismatch(target: targetHostName, ours: ProtocolVersion.supported, theirs: theirs)
+    case .protocolViolation(let reason):
+      .protocolViolation(peer: sourceHostName, reason: reason)
+    case .targetRefused(let reason): .targetRefused(target: targetHostName, reason: reason)
+    case .outOfMemory(let domain): .targetOutOfMemory(target: targetHostName, domain: domain)
+    case .digestMismatch(let target):
+      .digestMismatch(
+        domain: targetName, target: String(MigrationDigest.hex(target).prefix(12)),
+        source: String(MigrationDigest.hex(sourceDigest ?? []).prefix(12)))
+    case .shuttingDown: .targetShuttingDown(target: targetHostName)
+    }
+  }
+
+  /// `ldm cancel-operation migration`: the destination is told to destroy its half and the
+  /// source resumes. Refused once hand-off has begun.
+  public func cancel(at time: Double) throws(HypervisorError) {
+    guard !isHandingOff else {
+      throw HypervisorError(
+        "Migration of domain \(domainName) is in hand-off and can no longer be cancelled")
+    }
+    guard outcome == nil, conversation != .cancelling else { return }
+    clock = max(clock, time)
+    // The source runs again at once; the cancel ends when the destination says its half is
+    // gone (or the connection ends, when the destination destroys it on its own).
+    rollBack()
+    guard channel?.closure == nil, channel != nil else { return cancelled() }
+    send(.cancel)
+    conversation = .cancelling
+    passEndThreshold = nil
+    handOffThreshold = nil
+  }
+
+  /// Whether the cancel waits for the destination to confirm.
+  public var isCancelling: Bool { conversation == .cancelling && outcome == nil }
+
+  func cancelled() {
+    outcome = .cancelled
+    emitEvent(
+      .cancelled(
+        targetHost: targetHostName, targetName: targetName, targetExisted: targetRequested,
+        sourceState: domain?.state ?? .inactive))
+    finish()
+  }
+
+  /// A fault or the engine ends the connection under the migration.
+  public func connectionFailed(at time: Double) {
+    guard outcome == nil else { return }
+    clock = max(clock, time)
+    lostConnection()
+  }
+
+  func rollBack() {
+    if ownsSource, let domain {
+      domain.setSuspended(false)
+      domain.setMigrationRole(nil)
+      domain.setThrottle(0)
+    }
+    ownsSource = false
+  }
+
+  /// Closes the channel and drops the live objects: a finished migration keeps numbers only.
+  func finish() {
+    conversation = .ended
+    channel?.close(at: clock)
+    channel = nil
+    domain = nil
+    pending = DirtyBitmap(pageCount: 0)
+    cpuState = []
+    onPhaseFinished = nil
+  }
+
+  func emitEvent(_ detail: MigrationEvent.Detail) {
+    emit(
+      MigrationEvent(
+        time: clock, host: sourceHostName, migration: id, domain: domainName, phase: phase,
+        detail: detail))
+  }
+}
