@@ -41,7 +41,9 @@ let package = Package(
     .target(name: "LdmCommands", dependencies: ["Migration"]),
     .target(
       name: "Console",
-      dependencies: ["LdmCommands", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "Hypervisor", "Migration", "LdmCommands", .product(name: "Yams", package: "Yams"),
+      ]
     ),
     .target(name: "ConsoleTerminal", dependencies: ["Console", "CNcursesW"]),
     .executableTarget(
@@ -53,11 +55,15 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "TestSupport", dependencies: ["LdmCommands"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Hypervisor", "Migration", "LdmCommands", "Console"],
+      path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
     .testTarget(name: "MigrationTests", dependencies: ["Migration", "TestSupport"]),
     .testTarget(name: "LdmCommandsTests", dependencies: ["LdmCommands", "TestSupport"]),
-    .testTarget(name: "ConsoleTests", dependencies: ["Console", "TestSupport"]),
+    .testTarget(
+      name: "ConsoleTests",
+      dependencies: ["Hypervisor", "Migration", "LdmCommands", "Console", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

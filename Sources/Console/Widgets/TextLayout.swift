@@ -36,4 +36,18 @@ public enum TextLayout {
       return String(repeating: " ", count: left) + cut + String(repeating: " ", count: gap - left)
     }
   }
+
+  /// `text` without its first `columns` columns; a wide character cut in two leaves a space
+  /// for its visible half.
+  public static func dropColumns(_ text: String, _ columns: Int) -> String {
+    guard columns > 0 else { return text }
+    var used = 0
+    var index = text.startIndex
+    while index < text.endIndex, used < columns {
+      used += DisplayWidth.of(text[index])
+      index = text.index(after: index)
+    }
+    let rest = String(text[index...])
+    return used > columns ? String(repeating: " ", count: used - columns) + rest : rest
+  }
 }

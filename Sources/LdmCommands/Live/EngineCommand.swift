@@ -6,7 +6,9 @@ import Migration
 public enum EngineCommand: Sendable, Equatable {
   /// An ldm command line typed at `:` on `host`. A `migrate` started this way runs on in
   /// the background; its failure, if any, is reported later as a command output.
-  case ldm(line: String, host: String, ticket: Int)
+  /// `password` answers the `Target Password:` prompt of an `ldm migrate` without `-p`
+  /// (the console asked for it); nil means nobody could be asked.
+  case ldm(line: String, host: String, ticket: Int, password: String? = nil)
   /// The migrate form. Pre-checks run at once: failures come back as `.refused` (all of
   /// them, as a dry run would list them); a dry run answers `.dryRunFinished`; otherwise the
   /// migration starts and `.migrationStarted` answers.

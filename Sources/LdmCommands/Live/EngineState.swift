@@ -22,8 +22,8 @@ public struct EngineState {
 
   public mutating func handle(_ command: EngineCommand) -> [EngineReport] {
     switch command {
-    case .ldm(let line, let host, let ticket):
-      let result = shell.run(line, on: host)
+    case .ldm(let line, let host, let ticket, let password):
+      let result = shell.run(line, on: host, password: password)
       var output = result.output
       if let id = result.migration {
         backgroundMigrations[id] = ticket
