@@ -219,4 +219,40 @@ struct LiveViewTests {
     #expect(pane.lines.last == "Domain Migration of LDom ldom01 failed")
     #expect(state.backgroundCommands.isEmpty)
   }
+
+  @Test func aLongLogLineGoesOnUnderItsMessageInsteadOfBeingCut() {
+    let message = LdmShell.noTerminalMessage
+    let entries = [
+      LogEntry(timestamp: "00:00:01.0", message: "first"),
+      LogEntry(timestamp: "00:00:02.0", domain: "ldom01", message: message, role: .logError),
+      LogEntry(timestamp: "00:00:03.0", message: "  Authentication to sparc-t4-b as root failed"),
+    ]
+    var buffer = ScreenBuffer(width: 60, height: 5)
+    LogPane(entries: entries, scrollBack: 0, glyphs: .unicode).draw(
+      into: &buffer, in: buffer.bounds)
+    let rows = buffer.rendered().split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(rows[0] == "00:00:01.0 first")
+    #expect(rows[1].hasPrefix("00:00:02.0 ldom01 ldm migrate-domain: a password file (-p)"))
+    // The continuation starts under the message, and every word is there, none cut.
+    #expect(rows[2].hasPrefix(String(repeating: " ", count: 18)))
+    let shown = rows[1...3].joined(separator: " ").split(separator: " ")
+    #expect(
+      Array(shown.drop { $0 != "ldm" }.prefix(message.split(separator: " ").count))
+        == message.split(separator: " "))
+    #expect(!buffer.rendered().contains("…"))
+    // An answer's indentation stays.
+    #expect(rows[4] == "00:00:03.0   Authentication to sparc-t4-b as root failed")
+    // Scrolled back by one entry: the long one is the newest shown, in full.
+    var back = ScreenBuffer(width: 60, height: 3)
+    LogPane(entries: entries, scrollBack: 1, glyphs: .unicode).draw(into: &back, in: back.bounds)
+    #expect(back.rendered().split(separator: "\n").last?.hasSuffix("the Target Password") == true)
+  }
+
+  @Test func wrappingSplitsOnlyWordsLongerThanALine() {
+    #expect(TextLayout.wrap("a bb ccc", width: 4) == ["a bb", "ccc"])
+    #expect(TextLayout.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    #expect(TextLayout.wrap("ab cd ef", width: 2, continuation: 5) == ["ab", "cd ef"])
+    #expect(TextLayout.wrap("漢字漢字", width: 3) == ["漢", "字", "漢", "字"])
+    #expect(TextLayout.wrap("x", width: 0).isEmpty)
+  }
 }

@@ -16,12 +16,6 @@ struct RuntimeTests {
     ConsoleRuntime.Options(themeNames: ["default", "mono"], keyTimeout: .milliseconds(1))
   }
 
-  /// Host-table rows (the boxes down to their bottom border) naming `domain` on the left.
-  static func leftRow(_ screen: String, _ domain: String) -> String? {
-    screen.split(separator: "\n").prefix { !$0.hasPrefix("└") }
-      .first { $0.hasPrefix("│\(domain) ") }.map(String.init)
-  }
-
   @Test func aKeyScriptMigratesThroughTheFormAndSeesTheBar() throws {
     let engine = SteppedEngine(datacenter: try AppFixtures.datacenter())
     let backend = TestBackend(

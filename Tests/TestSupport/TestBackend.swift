@@ -18,7 +18,7 @@ public final class TestBackend: TerminalBackend {
     /// Until the screen contains the text.
     case waitFor(String)
     /// Until the screen satisfies the condition, described for the failure message.
-    case waitUntil(String, @Sendable (String) -> Bool)
+    case waitUntil(String, (String) -> Bool)
     /// A signal asks the program to stop (SIGINT, SIGTERM…).
     case signal(Int32)
   }
