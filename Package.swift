@@ -63,7 +63,8 @@ let package = Package(
       ]
     ),
     .target(
-      name: "TestSupport", dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands"],
+      name: "TestSupport",
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console"],
       path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
     .testTarget(

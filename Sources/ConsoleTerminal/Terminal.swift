@@ -275,3 +275,14 @@ public final class Terminal {
     capture?.end()
   }
 }
+
+extension Terminal: TerminalBackend {
+  public func readKeys(waitingAtMost timeout: Duration) -> [KeyEvent] {
+    let (seconds, attoseconds) = timeout.components
+    // A day is as good as forever for a key wait, and cannot overflow.
+    let milliseconds = max(
+      0, Int(min(seconds, 86_400) * 1000 + attoseconds / 1_000_000_000_000_000))
+    if milliseconds != inputTimeout { inputTimeout = milliseconds }
+    return readKeys()
+  }
+}

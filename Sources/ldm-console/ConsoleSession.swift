@@ -7,8 +7,7 @@ import Hypervisor
 import LdmCommands
 import Migration
 
-/// Wires the pure console to the terminal and the engine thread: keys and snapshots in,
-/// frames and engine commands out.
+/// Wires the console's runtime to the ncurses terminal and the engine thread.
 struct ConsoleSession {
   var scenario: Scenario
   var theme: Theme
@@ -19,9 +18,8 @@ struct ConsoleSession {
   /// The guided tour to run (`ldm-console demo`), if any.
   var demo: DemoScript?
 
-  /// Runs until the user quits or a signal asks to stop; returns the exit status: 0 after
-  /// `q`, 128 + N after signal N (as a shell reports a process that signal killed), so a
-  /// script can tell an interrupted console from a finished one.
+  /// Opens the terminal and the engine and runs the console on them (see
+  /// ``ConsoleRuntime/run()`` for the exit status).
   func run() throws -> Int32 {
     let live = try LiveDatacenter(
       scenario: scenario, baseDirectory: FileManager.default.currentDirectoryPath)
@@ -30,53 +28,27 @@ struct ConsoleSession {
     do {
       terminal = try Terminal(
         term: environment["TERM"], capability: monochrome ? ColorCapability.none : nil,
-        theme: theme, inputTimeout: 40)
+        theme: theme)
     } catch {
       throw SessionError("ldm-console: \(error)")
     }
     defer { terminal.restore() }
-    guard let first = live.poll().snapshot else { throw SessionError("engine did not start") }
-    var state = ConsoleState(
-      live: first, width: terminal.width, height: terminal.height, themeNames: themeNames,
-      themeIndex: themeIndex, glyphs: Terminal.isUTF8Locale ? .unicode : .ascii)
-    if let demo {
-      for case .engine(let command) in ConsoleApp.startDemo(demo, &state) { live.send(command) }
-    }
-    terminal.draw(ConsoleApp.view(state))
     let crashPhase = Self.crashPhase(environment)
-    while true {
-      var events: [ConsoleEvent] = []
-      for key in terminal.readKeys() {
-        events.append(
-          key == .resize ? .resize(width: terminal.width, height: terminal.height) : .key(key))
-      }
-      if let signal = terminal.terminationSignal { return 128 + signal }
-      let (snapshot, reports) = live.poll()
-      if let snapshot, snapshot != state.live { events.append(.snapshot(snapshot)) }
-      if let crashPhase, let snapshot,
-        snapshot.datacenter.migrations.contains(where: { $0.phase == crashPhase && !$0.isFinished })
-      {
-        fatalError("LDM_CONSOLE_CRASH_IN_PHASE=\(crashPhase.rawValue): crashing, as asked")
-      }
-      events += reports.map(ConsoleEvent.report)
-      for event in events {
-        for command in ConsoleApp.update(&state, event) {
-          switch command {
-          case .engine(let engineCommand):
-            live.send(engineCommand)
-          case .setTheme(let name):
-            do {
-              terminal.setTheme(try ThemeCatalog.load(name))
-            } catch {
-              events.append(.themeLoadFailed(name: name, message: "\(error)"))
-            }
-          case .quit:
-            return 0
+    var runtime = try ConsoleRuntime(
+      backend: terminal, engine: live,
+      options: ConsoleRuntime.Options(
+        themeNames: themeNames, themeIndex: themeIndex,
+        glyphs: Terminal.isUTF8Locale ? .unicode : .ascii, demo: demo,
+        observeSnapshot: { snapshot in
+          if let crashPhase,
+            snapshot.datacenter.migrations.contains(where: {
+              $0.phase == crashPhase && !$0.isFinished
+            })
+          {
+            fatalError("LDM_CONSOLE_CRASH_IN_PHASE=\(crashPhase.rawValue): crashing, as asked")
           }
-        }
-      }
-      terminal.draw(ConsoleApp.view(state))
-    }
+        }))
+    return runtime.run()
   }
 }
 

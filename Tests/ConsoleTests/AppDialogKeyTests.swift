@@ -164,7 +164,9 @@ struct AppDialogKeyTests {
       .faultMenu(FaultMenu(selected: 2, triggerIndex: 3)),
       .help(offset: 4),
       .commandLine(CommandPrompt(host: "sparc-t4-a", input: TextInput("ldm list"))),
-      .commandOutput(CommandRun(host: "sparc-t4-a", line: "ldm list", ticket: 9)),
+      .commandOutput(
+        CommandRun(host: "sparc-t4-a", line: "ldm list", ticket: 9, lines: ["a"], status: 0)),
+      .password(PasswordPrompt(host: "sparc-t4-a", line: "ldm migrate ldom01 sparc-t4-b")),
       .quitConfirm,
       .message(title: "Cancel", lines: ["No domain is selected."]),
     ]
@@ -268,9 +270,9 @@ struct AppDialogKeyTests {
     AppFixtures.type("list", into: &state)
     var commands = AppFixtures.send(.key(.enter), to: &state)
     #expect(commands == [.engine(.ldm(line: "ldm list", host: "sparc-t4-a", ticket: 1))])
-    #expect(
-      state.dialog == .commandOutput(CommandRun(host: "sparc-t4-a", line: "ldm list", ticket: 1)))
-    #expect(ConsoleApp.view(state).rendered().contains("running"))
+    // The prompt closes; until the answer comes, the status line says what runs.
+    #expect(state.dialog == nil)
+    #expect(footer(state).contains("sparc-t4-a# ldm list…"))
 
     AppFixtures.send(.key(.character(":")), to: &state)
     AppFixtures.send(.key(.ctrl("u")), to: &state)
@@ -303,11 +305,15 @@ struct AppDialogKeyTests {
       AppFixtures.send(.key(.character(":")), to: &state)
       AppFixtures.type(typed, into: &state)
       for command in AppFixtures.send(.key(.enter), to: &state) {
-        if case .engine(.ldm(let line, _, _)) = command { lines.append(line) }
+        if case .engine(.ldm(let line, _, _, _)) = command { lines.append(line) }
       }
       state.dialog = nil
     }
     #expect(lines == ["ldm list -o status", "psrinfo -pv", "ldm", "ldm ldmlist", "ldm list ldm"])
+  }
+
+  private func footer(_ state: ConsoleState) -> String {
+    ConsoleApp.view(state).rendered().split(separator: "\n").last.map(String.init) ?? ""
   }
 
   private func promptText(_ state: ConsoleState) -> String? {
@@ -325,16 +331,19 @@ struct AppDialogKeyTests {
       Issue.record("no pane")
       return
     }
-    #expect(pane.lines?.count == 61)
+    #expect(pane.lines.count == 60)
     #expect(pane.status == 0)
+    // At 80×24 the pane has the log's five rows: a page is four, keeping one line in view.
     AppFixtures.send(.key(.pageDown), to: &state)
     AppFixtures.send(.key(.down), to: &state)
-    #expect(offset(state) == 16 + 1)
+    #expect(offset(state) == 4 + 1)
     AppFixtures.send(.key(.up), to: &state)
     AppFixtures.send(.key(.pageUp), to: &state)
     #expect(offset(state) == 0)
+    AppFixtures.send(.key(.up), to: &state)
+    #expect(offset(state) == 0)
     AppFixtures.send(.key(.end), to: &state)
-    #expect(offset(state) == 60)
+    #expect(offset(state) == 60 - 5)
     #expect(ConsoleApp.view(state).rendered().contains("line 60"))
     AppFixtures.send(.key(.home), to: &state)
     #expect(offset(state) == 0)
@@ -347,20 +356,43 @@ struct AppDialogKeyTests {
     return nil
   }
 
-  @Test func outputOfAClosedPaneGoesToTheLog() throws {
+  @Test func aOneLineAnswerGoesToTheStatusLineAndTheLog() throws {
     var state = AppFixtures.state(try AppFixtures.datacenter())
     AppFixtures.send(.key(.character(":")), to: &state)
     AppFixtures.type("bogus", into: &state)
     AppFixtures.send(.key(.enter), to: &state)
-    AppFixtures.send(.key(.escape), to: &state)
     AppFixtures.send(
-      .report(.commandFinished(ticket: 1, output: "Unknown command bogus\n", status: 1)),
+      .report(.commandFinished(ticket: 1, output: "Unknown command: ldm bogus\n", status: 1)),
       to: &state)
+    #expect(state.dialog == nil)
+    #expect(state.statusMessage == StatusMessage("Unknown command: ldm bogus", role: .logError))
+    #expect(footer(state).hasPrefix(" Unknown command: ldm bogus "))
     #expect(
       state.log.suffix(2).map(\.message) == [
-        "sparc-t4-a# ldm bogus: exit status 1", "  Unknown command bogus",
+        "sparc-t4-a# ldm bogus: exit status 1", "  Unknown command: ldm bogus",
       ])
     #expect(state.pending.isEmpty)
+    // It stays until the next key, which then does what it always does.
+    AppFixtures.send(.key(.down), to: &state)
+    #expect(state.statusMessage == nil)
+    #expect(state.selectedDomain?.name == "ldom01")
+    #expect(footer(state).hasPrefix(" m migrate"))
+  }
+
+  @Test func aLongAnswerWhileAnotherDialogIsOpenGoesToTheLog() throws {
+    var state = AppFixtures.state(try AppFixtures.datacenter())
+    AppFixtures.send(.key(.character(":")), to: &state)
+    AppFixtures.type("list-services", into: &state)
+    AppFixtures.send(.key(.enter), to: &state)
+    AppFixtures.send(.key(.character("?")), to: &state)
+    AppFixtures.send(
+      .report(.commandFinished(ticket: 1, output: "VCC\nVSW\nVDS\n", status: 0)), to: &state)
+    #expect(state.dialog == .help(offset: 0))
+    #expect(
+      state.log.suffix(4).map(\.message) == [
+        "sparc-t4-a# ldm list-services: done", "  VCC", "  VSW", "  VDS",
+      ])
+    #expect(state.statusMessage?.text.hasSuffix("output in the log") == true)
   }
 
   @Test func quitConfirmationQuitsOnYesOnly() throws {

@@ -32,12 +32,14 @@ struct AbuseTests {
     }
   }
 
-  /// Enter runs the typed line; the output pane, and the main screen after Escape, keep every
-  /// border and the host tables are as `before`; then `q` leaves a clean terminal. Returns
-  /// the output pane's screen.
-  static func runTheLineAndLeave(_ tmux: TmuxConsole, before: [String]) async throws -> String {
+  /// Enter runs the typed line; the screen with its `answer` (the output pane, or the status
+  /// line), and the main screen after Escape, keep every border and the host tables are as
+  /// `before`; then `q` leaves a clean terminal. Returns the screen with the answer.
+  static func runTheLineAndLeave(
+    _ tmux: TmuxConsole, before: [String], answer: String = "exit status"
+  ) async throws -> String {
     try tmux.keys("Enter")
-    let output = try await tmux.waitFor("exit status")
+    let output = try await tmux.waitFor(answer)
     #expect(bordersIntact(output, width: 120, rows: 0..<35), "\(output)")
     try tmux.keys("Escape")
     let after = try await tmux.waitFor(" m migrate")
@@ -82,9 +84,12 @@ struct AbuseTests {
     let prompt = Self.lines(scrolled).first { $0.hasPrefix("sparc-t4-a# ") } ?? ""
     #expect(!prompt.contains("ldm 漢字"), "\(prompt)")
     #expect(Self.bordersIntact(scrolled, width: 120, rows: 0..<34), "\(scrolled)")
-    let output = try await Self.runTheLineAndLeave(tmux, before: before)
-    // Keys are handled in order: the output pane shows the whole line was taken.
-    #expect(output.contains("sparc-t4-a# ldm 漢字🚀"), "\(output)")
+    // ldm's one-line answer in the status line; the log names the line as it was taken.
+    let output = try await Self.runTheLineAndLeave(
+      tmux, before: before, answer: "Unknown command: ldm 漢字🚀")
+    let footer = output.split(separator: "\n").last ?? ""
+    #expect(footer.hasPrefix(" Unknown command: ldm 漢字🚀 "), "\(footer)")
+    #expect(output.contains("sparc-t4-a# ldm 漢字🚀 ldom01 ✓ é list-domain"), "\(output)")
   }
 
   @Test func thePasswordNeverAppears() async throws {

@@ -50,15 +50,24 @@ extension ConsoleApp {
       }
     case .commandLine(var prompt):
       return handlePromptKey(key, &prompt, &state)
+    case .password(var prompt):
+      if key == .enter {
+        return runCommand(prompt.line, on: prompt.host, password: prompt.input.value, &state)
+      }
+      prompt.input.apply(key)
+      state.dialog = .password(prompt)
     case .commandOutput(var pane):
-      let page = max(1, state.height - 8)
+      let viewport = commandPaneViewport(state, pane)
+      let page = max(1, viewport.rows - 1)
       switch key {
-      case .up, .character("k"): pane.offset = max(0, pane.offset - 1)
+      case .up, .character("k"): pane.offset -= 1
       case .down, .character("j"): pane.offset += 1
-      case .pageUp: pane.offset = max(0, pane.offset - page)
+      case .pageUp: pane.offset -= page
       case .pageDown, .character(" "): pane.offset += page
       case .home: pane.offset = 0
-      case .end: pane.offset = pane.lines?.count ?? 0
+      case .end: pane.offset = pane.lines.count
+      case .left, .character("h"): pane.column -= Self.sidewaysStep
+      case .right, .character("l"): pane.column += Self.sidewaysStep
       case .character(":"):
         state.dialog = .commandLine(CommandPrompt(host: pane.host))
         return []
@@ -67,8 +76,9 @@ extension ConsoleApp {
         return []
       default: break
       }
-      // Keep the offset within the output so that scrolling back up answers at once.
-      pane.offset = min(pane.offset, max(0, (pane.lines?.count ?? 0) - 1))
+      // Kept within the output, so that scrolling back answers at once.
+      pane.offset = min(max(0, pane.offset), max(0, pane.lines.count - viewport.rows))
+      pane.column = min(max(0, pane.column), max(0, pane.widest - viewport.columns))
       state.dialog = .commandOutput(pane)
     case .quitConfirm:
       switch key {
@@ -131,9 +141,12 @@ extension ConsoleApp {
       }
       if history.last != line { state.commandHistory.append(line) }
       if state.commandHistory.count > 100 { state.commandHistory.removeFirst() }
-      let ticket = state.issueTicket(for: .ldm(line: line, host: prompt.host))
-      state.dialog = .commandOutput(CommandRun(host: prompt.host, line: line, ticket: ticket))
-      return [.engine(.ldm(line: line, host: prompt.host, ticket: ticket))]
+      if PasswordPrompt.isNeeded(for: line) {
+        // ldm asks at a terminal, and the console is one.
+        state.dialog = .password(PasswordPrompt(host: prompt.host, line: line))
+        return []
+      }
+      return runCommand(line, on: prompt.host, password: nil, &state)
     case .up:
       guard !history.isEmpty else { break }
       if prompt.historyIndex == nil { prompt.draft = prompt.input.value }
@@ -154,5 +167,18 @@ extension ConsoleApp {
     }
     state.dialog = .commandLine(prompt)
     return []
+  }
+
+  /// Columns ← and → move the output pane by.
+  static let sidewaysStep = 8
+
+  /// Sends a `:` line to the engine; its answer comes to the status line or a pane.
+  static func runCommand(
+    _ line: String, on host: String, password: String?, _ state: inout ConsoleState
+  ) -> [ConsoleCommand] {
+    let ticket = state.issueTicket(for: .ldm(line: line, host: host))
+    state.dialog = nil
+    state.statusMessage = StatusMessage("\(host)# \(line)\(state.glyphs.ellipsis)")
+    return [.engine(.ldm(line: line, host: host, ticket: ticket, password: password))]
   }
 }

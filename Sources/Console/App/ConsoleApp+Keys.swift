@@ -62,24 +62,29 @@ extension ConsoleApp {
 
   static func openMigrateForm(_ state: inout ConsoleState) {
     guard let domain = state.selectedDomain else {
-      state.dialog = .message(title: "Migrate", lines: ["No domain is selected."])
+      refuse("Migrate", ["No domain is selected"], &state)
       return
     }
+    let host = state.hostName(state.focus)
     if domain.isControl {
-      state.dialog = .message(
-        title: "Migrate \(domain.name)",
-        lines: ["\(domain.name) is the control domain and cannot be migrated."])
+      refuse(
+        "Migrate \(domain.name)", ["\(domain.name) is the control domain and cannot be migrated"],
+        &state)
+      return
+    }
+    // ldm's own refusal, said at once rather than after filling in the form.
+    if state.datacenter.activeMigration(of: domain.name, on: host) != nil {
+      refuse("Migrate \(domain.name)", ["Domain \(domain.name) is already being migrated"], &state)
       return
     }
     state.dialog = .migrate(
       MigrateForm(
-        sourceHost: state.hostName(state.focus), domain: domain.name,
-        targetHost: state.hostName(state.focus.other)))
+        sourceHost: host, domain: domain.name, targetHost: state.hostName(state.focus.other)))
   }
 
   static func askToCancel(_ state: inout ConsoleState) {
     guard let domain = state.selectedDomain else {
-      state.dialog = .message(title: "Cancel", lines: ["No domain is selected."])
+      refuse("Cancel", ["No domain is selected"], &state)
       return
     }
     let host = state.hostName(state.focus)
@@ -87,17 +92,15 @@ extension ConsoleApp {
     if let migration = state.datacenter.activeMigration(of: domain.name, on: host) {
       if migration.sourceHost != host {
         // ldm's own refusal, said at once rather than after a round trip to the engine.
-        state.dialog = .message(
-          title: title,
-          lines: [
-            "Migration of domain \(domain.name) can only be cancelled from the source machine"
-          ])
+        refuse(
+          title,
+          ["Migration of domain \(domain.name) can only be cancelled from the source machine"],
+          &state)
       } else if migration.isHandingOff {
-        state.dialog = .message(
-          title: title,
-          lines: [
-            "Migration of domain \(domain.name) is in hand-off and can no longer be cancelled"
-          ])
+        refuse(
+          title,
+          ["Migration of domain \(domain.name) is in hand-off and can no longer be cancelled"],
+          &state)
       } else {
         state.dialog = .cancelConfirm(domain: domain.name, host: host)
       }
@@ -105,8 +108,7 @@ extension ConsoleApp {
       // cancel-operation is how ldm clears the error a failed hand-off leaves.
       state.dialog = .cancelConfirm(domain: domain.name, host: host)
     } else {
-      state.dialog = .message(
-        title: title, lines: ["No migration of domain \(domain.name) is in progress"])
+      refuse(title, ["No migration of domain \(domain.name) is in progress"], &state)
     }
   }
 

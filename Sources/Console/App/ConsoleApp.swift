@@ -12,6 +12,9 @@ public enum ConsoleApp {
   {
     switch event {
     case .key(let key):
+      // An answer in the status line stays until the next key, as a shell's stays until the
+      // next command.
+      state.statusMessage = nil
       if let commands = handleDemoKey(key, &state) { return commands }
       if state.dialog != nil { return handleDialogKey(key, &state) }
       return handleKey(key, &state)
@@ -49,6 +52,68 @@ public enum ConsoleApp {
     state.appendLog(LogEntry(timestamp: clock(state), message: message, role: role))
   }
 
+  /// A refusal: one line that fits goes to the status line, more open a message.
+  static func refuse(_ title: String, _ lines: [String], _ state: inout ConsoleState) {
+    if lines.count == 1,
+      DisplayWidth.of(lines[0]) <= StatusFooter.messageRoom(width: state.width, live: state.live)
+    {
+      state.statusMessage = StatusMessage(lines[0], role: .logError)
+    } else {
+      state.dialog = .message(title: title, lines: lines)
+    }
+  }
+
+  // MARK: Answers of `:` lines
+
+  /// A one-line answer goes to the status line (and the log, to be read again); a longer
+  /// one, or a line too wide for the status line, opens the output pane in the log's place,
+  /// unless another dialog is open: then it goes to the log.
+  static func show(_ answer: CommandRun, _ state: inout ConsoleState) {
+    let verdict = answer.status == 0 ? "done" : "exit status \(answer.status)"
+    let role: Role = answer.status == 0 ? .logInfo : .logError
+    let oneLine = answer.lines.count <= 1 ? answer.lines.first ?? "\(answer.line): \(verdict)" : nil
+    if let oneLine,
+      DisplayWidth.of(oneLine) <= StatusFooter.messageRoom(width: state.width, live: state.live)
+    {
+      state.statusMessage = StatusMessage(
+        oneLine, role: answer.status == 0 ? .footerText : .logError)
+      note("\(answer.title): \(verdict)", role: role, &state)
+      for line in answer.lines { note("  \(line)", role: role, &state) }
+      return
+    }
+    switch state.dialog {
+    case nil, .commandOutput?:
+      state.statusMessage = nil
+      state.dialog = .commandOutput(answer)
+    default:
+      note("\(answer.title): \(verdict)", role: role, &state)
+      for line in answer.lines where !line.isEmpty { note("  \(line)", role: role, &state) }
+      state.statusMessage = StatusMessage(
+        "\(answer.title): \(verdict), output in the log",
+        role: role == .logInfo ? .footerText : role)
+    }
+  }
+
+  /// Whether `line`, having succeeded, left a migration running in the background.
+  static func startsAMigration(_ line: String) -> Bool {
+    guard case .migrate(let options)? = try? LdmCommandLine.parse(line).command else {
+      return false
+    }
+    return !options.dryRun
+  }
+
+  static func rememberBackground(
+    _ line: String, _ host: String, _ ticket: Int, _ state: inout ConsoleState
+  ) {
+    state.backgroundCommands[ticket] = .ldm(line: line, host: host)
+    // Tickets only grow: the smallest are the oldest, whose migrations ended long ago.
+    while state.backgroundCommands.count > ConsoleState.backgroundLimit,
+      let oldest = state.backgroundCommands.keys.min()
+    {
+      state.backgroundCommands[oldest] = nil
+    }
+  }
+
   // MARK: Snapshots
 
   static func apply(_ live: LiveSnapshot, to state: inout ConsoleState) {
@@ -73,21 +138,15 @@ public enum ConsoleApp {
   static func handle(_ report: EngineReport, _ state: inout ConsoleState) {
     switch report {
     case .commandFinished(let ticket, let output, let status):
-      let request = state.pending.removeValue(forKey: ticket)
-      let lines =
-        output.isEmpty
-        ? [] : output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-      if case .commandOutput(var pane) = state.dialog, pane.ticket == ticket {
-        pane.lines = lines
-        pane.status = status
-        state.dialog = .commandOutput(pane)
-      } else if case .ldm(let line, let host) = request {
-        let verdict = status == 0 ? "done" : "exit status \(status)"
-        note("\(host)# \(line): \(verdict)", role: status == 0 ? .logInfo : .logError, &state)
-        for line in lines where !line.isEmpty {
-          note("  \(line)", role: status == 0 ? .logInfo : .logError, &state)
-        }
-      }
+      guard
+        case .ldm(let line, let host)? = state.pending.removeValue(forKey: ticket)
+          ?? state.backgroundCommands.removeValue(forKey: ticket)
+      else { return }
+      var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      if lines.last == "" { lines.removeLast() }
+      if status == 0, startsAMigration(line) { rememberBackground(line, host, ticket, &state) }
+      show(
+        CommandRun(host: host, line: line, ticket: ticket, lines: lines, status: status), &state)
     case .migrationStarted(let ticket, let id):
       state.pending[ticket] = nil
       if case .migrate(let form) = state.dialog, form.ticket == ticket { state.dialog = nil }
@@ -111,9 +170,9 @@ public enum ConsoleApp {
       } else {
         for line in lines { note(line, role: .logError, &state) }
         if case .cancel(let domain, _) = request {
-          state.dialog = .message(title: "Cancel of \(domain) refused", lines: lines)
+          refuse("Cancel of \(domain) refused", lines, &state)
         } else if case .fault(let name) = request {
-          state.dialog = .message(title: "Fault \(name) refused", lines: lines)
+          refuse("Fault \(name) refused", lines, &state)
         }
       }
     case .cancelled(let ticket):

@@ -61,11 +61,18 @@ public struct ConsoleState: Sendable, Equatable {
   public var nextTicket = 1
   /// Lines typed at `:`, oldest first.
   public var commandHistory: [String] = []
+  /// A one-line answer or refusal, shown in the footer until the next key.
+  public var statusMessage: StatusMessage?
+  /// `ldm migrate` lines run at `:` whose migration goes on in the background, by ticket: if
+  /// it fails, the failure answers the same ticket later, as ldm prints it when it ends.
+  public var backgroundCommands: [Int: PendingRequest] = [:]
   /// The guided tour of `ldm-console demo`, while it runs.
   public var demo: DemoState?
 
   /// Lines the log keeps.
   public static let logLimit = 1000
+  /// Background `ldm migrate` lines remembered; a migration that long ago has ended.
+  public static let backgroundLimit = 100
   /// The smallest screen the full layout is drawn on.
   public static let minimumWidth = 80
   public static let minimumHeight = 24

@@ -54,22 +54,49 @@ extension ConsoleApp {
     let inner = box.draw(into: &buffer, in: layout.lowerBox)
     let (panelRect, rest) = inner.splitTop(layout.panelRows)
     panel.draw(into: &buffer, in: panelRect)
-    let logPane = LogPane(entries: state.log, scrollBack: state.logScrollBack, glyphs: glyphs)
-    box.drawDivider(into: &buffer, row: rest.y, in: layout.lowerBox, title: logPane.title)
-    logPane.draw(into: &buffer, in: rest.inset(top: 1))
+    var sideways = false
+    if case .commandOutput(let output) = state.dialog {
+      // In the log's place, so the tables and the migration panel stay in view.
+      let pane = CommandOutputPane(output: output, glyphs: glyphs)
+      sideways = pane.isWide(in: layout.logArea)
+      box.drawDivider(into: &buffer, row: rest.y, in: layout.lowerBox)
+      pane.draw(into: &buffer, in: layout.logArea, dividerRow: rest.y)
+    } else {
+      let logPane = LogPane(entries: state.log, scrollBack: state.logScrollBack, glyphs: glyphs)
+      box.drawDivider(into: &buffer, row: rest.y, in: layout.lowerBox, title: logPane.title)
+      logPane.draw(into: &buffer, in: layout.logArea)
+    }
 
-    var hints = KeyHelp.footer(for: state.dialog, migrations: migrations.count)
+    var hints = KeyHelp.footer(
+      for: state.dialog, migrations: migrations.count, isPaused: state.live.isPaused,
+      sideways: sideways)
     // The tour's banner says what space and n do while it runs.
     if demoHasKeys(state) { hints.removeAll { ["space", "n"].contains($0.item.key.lowercased()) } }
-    StatusFooter(hints: hints, live: state.live, glyphs: glyphs).draw(into: &buffer, in: footerRow)
+    StatusFooter(hints: hints, live: state.live, glyphs: glyphs, message: state.statusMessage)
+      .draw(into: &buffer, in: footerRow)
     var dialogArea = body
-    if let demo = state.demo {
-      // Over the log, below the migration panel; dialogs open above it.
+    if let demo = state.demo, !isShowingOutput(state) {
+      // Over the log, below the migration panel; dialogs open above it. An output pane the
+      // viewer opened takes the log's place instead, until it is closed.
       let banner = body.inset(top: rest.y - body.y)
       let above = DemoBanner(demo: demo, glyphs: glyphs).draw(into: &buffer, in: banner)
       dialogArea = body.inset(bottom: body.maxY - above.maxY)
     }
     drawDialog(state, into: &buffer, in: dialogArea)
+  }
+
+  static func isShowingOutput(_ state: ConsoleState) -> Bool {
+    if case .commandOutput = state.dialog { return true }
+    return false
+  }
+
+  /// Rows and columns of output the pane shows on `state`'s screen, for scrolling.
+  static func commandPaneViewport(_ state: ConsoleState, _ output: CommandRun) -> (
+    rows: Int, columns: Int
+  ) {
+    let body = Rect(x: 0, y: 0, width: state.width, height: max(0, state.height - 1))
+    let area = Layout(state: state, body: body).logArea
+    return CommandOutputPane(output: output, glyphs: state.glyphs).viewport(in: area)
   }
 
   static func drawDialog(_ state: ConsoleState, into buffer: inout ScreenBuffer, in body: Rect) {
@@ -106,8 +133,10 @@ extension ConsoleApp {
       HelpPane(offset: offset, glyphs: glyphs).draw(into: &buffer, in: body)
     case .commandLine(let prompt):
       CommandPromptPane(prompt: prompt).draw(into: &buffer, in: body.row(body.height - 1))
-    case .commandOutput(let output):
-      CommandOutputPane(output: output, glyphs: glyphs).draw(into: &buffer, in: body)
+    case .password(let prompt):
+      PasswordPromptPane(prompt: prompt).draw(into: &buffer, in: body.inset(top: body.height - 2))
+    case .commandOutput:
+      break  // drawn in the log's place
     }
   }
 }
@@ -123,6 +152,12 @@ struct Layout {
 
   /// Rows the log gets at the least.
   static let minimumLogRows = 3
+
+  /// The log's rows inside the lower box, under the panel and the divider; the output pane
+  /// of a `:` line takes them while it is open.
+  var logArea: Rect {
+    lowerBox.inset(by: 1).inset(top: panelRows + 1)
+  }
 
   init(state: ConsoleState, body: Rect) {
     // Compact screens drop the sparklines before they squeeze the log.

@@ -13,13 +13,18 @@ enum KeyHelp {
   }
 
   /// The footer's hints while `dialog` is open (nil: the main screen), in display order.
-  static func footer(for dialog: ConsoleDialog?, migrations: Int) -> [Hint] {
+  /// While time is paused, how to resume is always shown; ← → are offered when the output
+  /// pane has lines wider than itself (`sideways`).
+  static func footer(
+    for dialog: ConsoleDialog?, migrations: Int, isPaused: Bool = false, sideways: Bool = false
+  ) -> [Hint] {
     switch dialog {
     case nil:
       var hints = [
         Hint("m", "migrate", rank: 1), Hint("c", "cancel", rank: 2), Hint(":", "ldm", rank: 3),
         Hint("f", "fault", rank: 6), Hint("t", "theme", rank: 9), Hint("+/-", "speed", rank: 7),
-        Hint("space", "pause", rank: 4), Hint("n", "step", rank: 8),
+        isPaused ? Hint("space", "resume", rank: 0) : Hint("space", "pause", rank: 4),
+        Hint("n", "step", rank: 8),
       ]
       if migrations > 1 { hints.append(Hint("[ ]", "migration", rank: 5)) }
       return hints + [Hint("?", "help", rank: 0), Hint("q", "quit", rank: 0)]
@@ -42,10 +47,13 @@ enum KeyHelp {
         Hint("Enter", "run", rank: 0), Hint("↑↓", "history", rank: 1),
         Hint("^A ^E ^U ^K ^W", "edit", rank: 2), Hint("Esc", "close", rank: 0),
       ]
+    case .password?:
+      return [Hint("Enter", "run", rank: 0), Hint("Esc", "cancel", rank: 0)]
     case .commandOutput?:
       return [
-        Hint("↑↓ PgUp PgDn", "scroll", rank: 1), Hint("Home End", "top/end", rank: 2),
-        Hint(":", "another command", rank: 1), Hint("Esc", "close", rank: 0),
+        Hint(sideways ? "↑↓←→" : "↑↓", "scroll", rank: 0), Hint("PgUp PgDn", "page", rank: 3),
+        Hint("Home End", "top/end", rank: 4), Hint(":", "another command", rank: 2),
+        Hint("Esc", "close", rank: 0),
       ]
     case .message?:
       return [Hint("Enter", "close", rank: 0), Hint("Esc", "close", rank: 0)]
@@ -90,7 +98,9 @@ enum KeyHelp {
         ("↑ ↓", "history of lines (prompt); scroll (output)"),
         ("^A ^E ^U ^K ^W", "start, end, cut before, cut after, cut word"),
         ("PgUp PgDn Home End", "scroll the output"),
+        ("← →", "scroll the output sideways (long lines)"),
         (":", "another command line, from the output pane"),
+        ("Target Password:", "asked for ldm migrate without -p, typed masked"),
       ]
     ),
     (

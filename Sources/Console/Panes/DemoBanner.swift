@@ -44,9 +44,9 @@ struct DemoBanner {
     // The title and key rows stay; the caption comes before the narration, which is cut.
     let room = area.height - 2
     let caption = Array(
-      (step.phase.map { Self.wrap(glyphs.spell($0.caption), width: textWidth) } ?? [])
+      (step.phase.map { TextLayout.wrap(glyphs.spell($0.caption), width: textWidth) } ?? [])
         .prefix(room))
-    var narration = Self.wrap(glyphs.spell(step.narration), width: textWidth)
+    var narration = TextLayout.wrap(glyphs.spell(step.narration), width: textWidth)
     let narrationRoom = room - caption.count
     if narration.count > narrationRoom {
       narration = Array(narration.prefix(narrationRoom))
@@ -79,25 +79,5 @@ struct DemoBanner {
       into: &buffer, in: band.row(band.height - 1).inset(left: 1, right: 1), alignment: .right,
       ellipsis: glyphs.ellipsis)
     return above
-  }
-
-  /// `text` broken at spaces into lines of at most `width` columns (a longer word is cut).
-  static func wrap(_ text: String, width: Int) -> [String] {
-    guard width > 0 else { return [] }
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ") {
-      let word = TextLayout.truncate(String(word), to: width)
-      if current.isEmpty {
-        current = word
-      } else if DisplayWidth.of(current) + 1 + DisplayWidth.of(word) <= width {
-        current += " " + word
-      } else {
-        lines.append(current)
-        current = word
-      }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
   }
 }

@@ -79,34 +79,81 @@ struct CommandPromptPane {
   }
 }
 
-/// The output of an ldm command line, in a large scrollable dialog.
+/// `Target Password:` under the line it answers, where the `:` prompt was, as a terminal
+/// shows ldm asking. The password is drawn as one `*` per character.
+struct PasswordPromptPane {
+  var prompt: PasswordPrompt
+
+  func draw(into buffer: inout ScreenBuffer, in area: Rect) {
+    guard area.height >= 2 else { return }
+    buffer.fill(area.row(0), style: Style(.input))
+    buffer.put(
+      "\(prompt.host)# \(prompt.line)", x: area.x, y: area.y, style: Style(.input),
+      clip: area.row(0))
+    let row = area.row(1)
+    buffer.fill(row, style: Style(.input))
+    TextField(
+      label: PasswordPrompt.prompt, input: prompt.input, isMasked: true, isFocused: true,
+      labelRole: .title
+    ).draw(into: &buffer, in: row)
+  }
+}
+
+/// The output of an ldm command line in the log's place: its title and position on the
+/// divider above, the lines below, scrollable up and down and, for lines wider than the pane,
+/// sideways. A line cut at either edge shows an ellipsis there.
 struct CommandOutputPane {
   var output: CommandRun
   var glyphs: GlyphSet
 
-  func draw(into buffer: inout ScreenBuffer, in area: Rect) {
-    let dialog = Dialog(
-      title: output.title, width: area.width - 2, height: area.height - 2, glyphs: glyphs)
-    let inner = dialog.draw(into: &buffer, in: area)
-    let (body, statusRow) = inner.splitBottom(1)
-    guard let lines = output.lines else {
-      TextLine("running\(glyphs.ellipsis)", .textDim).draw(into: &buffer, in: body)
-      return
+  /// Rows and columns of output `area` shows: the last column is the scrollbar's when the
+  /// lines do not all fit.
+  func viewport(in area: Rect) -> (rows: Int, columns: Int) {
+    let scrollbar = output.lines.count > area.height && area.width >= 2 ? 1 : 0
+    return (area.height, area.width - scrollbar)
+  }
+
+  /// Whether some line is wider than the pane, so that ← and → have something to show.
+  func isWide(in area: Rect) -> Bool {
+    output.widest > viewport(in: area).columns
+  }
+
+  func draw(into buffer: inout ScreenBuffer, in area: Rect, dividerRow: Int) {
+    let (rows, columns) = viewport(in: area)
+    let lines = output.lines
+    let first = ScrollView.clampedOffset(output.offset, lineCount: lines.count, visibleRows: rows)
+    let column = min(max(0, output.column), max(0, output.widest - columns))
+    let sep = " \(glyphs.separator) "
+    var position =
+      (output.status == 0 ? "exit status 0" : "exit status \(output.status)") + sep
+      + (lines.isEmpty
+        ? "no output" : "lines \(first + 1)-\(min(lines.count, first + rows)) of \(lines.count)")
+    if output.widest > columns {
+      position += sep + "columns \(column + 1)-\(column + columns) of \(output.widest)"
+    }
+    // The divider spans the box: the title on the left, the position on the right.
+    let divider = Rect(x: area.x - 1, y: dividerRow, width: area.width + 2, height: 1)
+    let positionText = " \(position) "
+    let positionX = divider.maxX - 2 - DisplayWidth.of(positionText)
+    let titleRoom = positionX - divider.x - 3
+    if titleRoom > 0 {
+      let title = " " + TextLayout.truncate(output.title, to: titleRoom, ellipsis: glyphs.ellipsis)
+      buffer.put(title + " ", x: divider.x + 1, y: dividerRow, style: Style(.title), clip: divider)
+    }
+    buffer.put(
+      positionText, x: max(divider.x + 1, positionX), y: dividerRow,
+      style: Style(output.status == 0 ? .logSuccess : .logError),
+      clip: divider.inset(left: 1, right: 1))
+    let shown = lines.map { line -> TextLine in
+      guard column > 0 else { return TextLine(line, .text) }
+      guard DisplayWidth.of(line) > column else { return TextLine("", .text) }
+      // Something is hidden on the left: the ellipsis takes the first column.
+      let rest = TextLayout.dropColumns(line, column + DisplayWidth.of(glyphs.ellipsis))
+      return TextLine([Span(glyphs.ellipsis, .textDim), Span(rest, .text)])
     }
     ScrollView(
-      lines: lines.map { TextLine($0, .text) }, offset: output.offset, showsScrollbar: true,
-      ellipsis: glyphs.ellipsis, glyphs: glyphs
-    ).draw(into: &buffer, in: body)
-    let status = output.status ?? 0
-    let shown = min(
-      lines.count,
-      ScrollView.clampedOffset(
-        output.offset, lineCount: lines.count, visibleRows: body.height) + body.height)
-    let verdict = status == 0 ? "exit status 0" : "exit status \(status)"
-    TextLine([
-      Span(verdict, status == 0 ? .logSuccess : .logError),
-      Span(" \(glyphs.separator) lines \(shown) of \(lines.count)", .textDim),
-    ]).draw(into: &buffer, in: statusRow)
+      lines: shown, offset: first, showsScrollbar: true, ellipsis: glyphs.ellipsis, glyphs: glyphs
+    ).draw(into: &buffer, in: area)
   }
 }
 

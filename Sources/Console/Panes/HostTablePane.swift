@@ -76,9 +76,9 @@ struct HostTablePane {
     var x = line.x
     for column in columns {
       let cell = Rect(x: x, y: line.y, width: column.width, height: 1).intersection(line)
-      buffer.put(
-        column.kind.text(of: domain), x: x, y: line.y, style: column.kind.style(of: domain),
-        clip: cell)
+      let text = TextLayout.truncate(
+        column.kind.text(of: domain), to: column.width, ellipsis: glyphs.ellipsis)
+      buffer.put(text, x: x, y: line.y, style: column.kind.style(of: domain), clip: cell)
       x += column.width + column.gap
     }
   }

@@ -6,6 +6,15 @@ struct StatusFooter {
   var hints: [KeyHelp.Hint]
   var live: LiveSnapshot
   var glyphs: GlyphSet
+  /// Shown instead of the hints, until the next key.
+  var message: StatusMessage? = nil
+
+  /// Columns a message gets on a footer `width` wide: all but the status on the right. The
+  /// status is widest in ASCII, so a message measured against that fits in either.
+  static func messageRoom(width: Int, live: LiveSnapshot) -> Int {
+    let status = StatusFooter(hints: [], live: live, glyphs: .ascii).status
+    return max(0, width - DisplayWidth.of(status) - 3)
+  }
 
   /// `×2 · paused · 00:00:07.4`.
   var status: String {
@@ -31,8 +40,13 @@ struct StatusFooter {
     let keys = row.inset(right: statusWidth + 1)
     // Fill first so the status keeps the footer's colour even when no key hint fits.
     buffer.fill(row, style: Style(.footerText))
-    Footer(items: Self.fitting(hints, width: keys.width, glyphs: glyphs)).draw(
-      into: &buffer, in: keys)
+    if let message {
+      let room = keys.inset(left: 1)
+      TextLine(message.text, message.role).draw(into: &buffer, in: room, ellipsis: glyphs.ellipsis)
+    } else {
+      Footer(items: Self.fitting(hints, width: keys.width, glyphs: glyphs)).draw(
+        into: &buffer, in: keys)
+    }
     buffer.put(
       status, x: row.maxX - statusWidth, y: row.y, style: Style(.footerText, .bold), clip: row)
   }

@@ -90,10 +90,20 @@ struct TableColumn {
   /// Spaces after the column.
   var gap: Int
 
+  /// The columns every row keeps: a long name is shortened before any of these is dropped.
+  static let essential: [Kind] = [.name, .state, .flags, .console, .vcpu]
+  /// The NAME column is never narrower than this (then columns go instead).
+  static let shortestName = 6
+
   /// The columns that fit in `width`, in ldm's order, dropping from the right: real ldm's
-  /// widths when everything fits, else compact widths with one space between.
+  /// widths when everything fits, else compact widths with one space between. A name too
+  /// long for the essential columns to fit beside it gets a narrower column, cut with `…`.
   static func layout(nameWidth longestName: Int, width: Int) -> [TableColumn] {
-    let nameWidth = max(Kind.name.compactWidth, longestName)
+    var nameWidth = max(Kind.name.compactWidth, longestName)
+    let besideName = essential.dropFirst().reduce(0) { $0 + 1 + $1.compactWidth }
+    if nameWidth + besideName > width {
+      nameWidth = max(min(nameWidth, shortestName), width - besideName)
+    }
     let ldmTotal =
       Kind.allCases.reduce(0) { $0 + $1.ldmWidth } - Kind.name.ldmWidth
       + max(Kind.name.ldmWidth, nameWidth + 1)

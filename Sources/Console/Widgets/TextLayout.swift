@@ -36,4 +36,52 @@ public enum TextLayout {
       return String(repeating: " ", count: left) + cut + String(repeating: " ", count: gap - left)
     }
   }
+
+  /// `text` without its first `columns` columns; a wide character cut in two leaves a space
+  /// for its visible half.
+  public static func dropColumns(_ text: String, _ columns: Int) -> String {
+    guard columns > 0 else { return text }
+    var used = 0
+    var index = text.startIndex
+    while index < text.endIndex, used < columns {
+      used += DisplayWidth.of(text[index])
+      index = text.index(after: index)
+    }
+    let rest = String(text[index...])
+    return used > columns ? String(repeating: " ", count: used - columns) + rest : rest
+  }
+
+  /// `text` broken at spaces into lines of at most `width` columns (`continuation` for the
+  /// lines after the first, if given); a word longer than a line is split across lines, so
+  /// nothing is lost.
+  public static func wrap(_ text: String, width: Int, continuation: Int? = nil) -> [String] {
+    let later = continuation ?? width
+    guard width > 0, later > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    var currentWidth = 0
+    var limit: Int { lines.isEmpty ? width : later }
+    for word in text.split(separator: " ") {
+      var rest = String(word)
+      var restWidth = DisplayWidth.of(rest)
+      if !current.isEmpty, currentWidth + 1 + restWidth <= limit {
+        current += " " + rest
+        currentWidth += 1 + restWidth
+        continue
+      }
+      if !current.isEmpty { lines.append(current) }
+      while restWidth > limit {
+        let piece = truncate(rest, to: limit, ellipsis: "")
+        // A character wider than the whole line still has to go somewhere.
+        let taken = piece.isEmpty ? String(rest.prefix(1)) : piece
+        lines.append(taken)
+        rest = String(rest.dropFirst(taken.count))
+        restWidth = DisplayWidth.of(rest)
+      }
+      current = rest
+      currentWidth = restWidth
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+  }
 }

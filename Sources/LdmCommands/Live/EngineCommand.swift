@@ -7,7 +7,9 @@ import Migration
 public enum EngineCommand: Sendable, Equatable {
   /// An ldm command line typed at `:` on `host`. A `migrate` started this way runs on in
   /// the background; its failure, if any, is reported later as a command output.
-  case ldm(line: String, host: String, ticket: Int)
+  /// `password` answers the `Target Password:` prompt of an `ldm migrate` without `-p`
+  /// (the console asked for it); nil means nobody could be asked.
+  case ldm(line: String, host: String, ticket: Int, password: String? = nil)
   /// The migrate form. The migration starts in phase 1: once its pre-checks passed,
   /// `.migrationStarted` answers; if one failed, `.refused` with every failing check (as a
   /// dry run lists them); a dry run answers `.dryRunFinished`.

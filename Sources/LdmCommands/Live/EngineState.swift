@@ -27,8 +27,8 @@ public struct EngineState {
 
   public mutating func handle(_ command: EngineCommand) -> [EngineReport] {
     switch command {
-    case .ldm(let line, let host, let ticket):
-      let result = shell.run(line, on: host)
+    case .ldm(let line, let host, let ticket, let password):
+      let result = shell.run(line, on: host, password: password)
       var output = result.output
       guard let pending = result.pending else {
         return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
