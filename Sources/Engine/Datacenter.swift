@@ -44,7 +44,8 @@ public final class Datacenter {
     let hosts = try scenario.buildHosts(populateMemory: populateMemory)
     let settings = settings ?? EngineSettings(scenario.migration)
     self.settings = settings
-    link = InProcessLink(bytesPerSecond: settings.link.bytesPerSecond, latency: settings.link.latency)
+    link = InProcessLink(
+      bytesPerSecond: settings.link.bytesPerSecond, latency: settings.link.latency)
     var managers: [HostManager] = []
     weak var world: Datacenter?
     for host in hosts {
@@ -170,6 +171,11 @@ public final class Datacenter {
         runSlice(min(slice, deadline - now))
       }
     }
+    if stoppingAtPhaseChanges {
+      // What a held migration sent as it entered its phase (the target's creation, the
+      // suspension) reaches the other side, so the stop shows the phase begun on both.
+      runSlice(2 * link.latency + 1e-4, releasingHeld: false)
+    }
     return true
   }
 
@@ -181,11 +187,13 @@ public final class Datacenter {
     fireTimedFaults(upTo: end)
   }
 
-  func runSlice(_ seconds: Double) {
+  func runSlice(_ seconds: Double, releasingHeld: Bool = true) {
     let end = now + seconds
     for host in hosts { host.advance(seconds: seconds) }
     fireTimedFaults(upTo: end)
-    for manager in managers { manager.releaseHeld() }
+    if releasingHeld {
+      for manager in managers { manager.releaseHeld() }
+    }
     sliceEvents = []
     exchange(until: end)
     let events = sliceEvents ?? []

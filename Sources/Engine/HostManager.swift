@@ -133,7 +133,9 @@ public final class HostManager {
     for side in migrations where !side.isFinished { progress = side.step(until: now) || progress }
     for side in dryRuns where !side.isFinished { progress = side.step(until: now) || progress }
     for side in incoming where !side.isFinished { progress = side.step(until: now) || progress }
-    for query in recoveries where !query.isFinished { progress = query.step(until: now) || progress }
+    for query in recoveries where !query.isFinished {
+      progress = query.step(until: now) || progress
+    }
     retireFinished()
     return progress
   }

@@ -1,7 +1,7 @@
-import Engine
 import ArgumentParser
 import Console
 import ConsoleTerminal
+import Engine
 import Foundation
 import Hypervisor
 import LdmCommands

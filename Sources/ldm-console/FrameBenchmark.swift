@@ -1,5 +1,5 @@
-import Engine
 import Console
+import Engine
 import Foundation
 import Hypervisor
 import LdmCommands

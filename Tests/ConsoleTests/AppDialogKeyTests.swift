@@ -221,7 +221,9 @@ struct AppDialogKeyTests {
     #expect(ConsoleApp.view(state).rendered().contains("‹ after phase 2 (Target created) ›"))
     let commands = AppFixtures.send(.key(.enter), to: &state)
     #expect(
-      commands == [.engine(.fault(.targetOutOfMemory, .link, .afterPhase(.targetCreation), ticket: 1))])
+      commands == [
+        .engine(.fault(.targetOutOfMemory, .link, .afterPhase(.targetCreation), ticket: 1))
+      ])
     #expect(state.dialog == nil)
     AppFixtures.send(
       .report(.faultInjected(ticket: 1, description: "target-oom after phase 2")), to: &state)

@@ -34,21 +34,26 @@ import Testing
 
   @Test func migrateFormIsRefusedWithEveryFailingCheck() throws {
     var engine = try engine()
-    let reports = answer(
-      .migrate(MigrationHarness.request("ldom03", password: "nope"), ticket: 1), &engine)
+    // Started at once, as ldm migrate is; refused once the failing check is announced.
     #expect(
-      reports == [
-        .refused(
-          ticket: 1,
+      engine.handle(
+        .migrate(MigrationHarness.request("ldom03", password: "nope"), ticket: 1))
+        == [.migrationStarted(ticket: 1, id: MigrationID(1))])
+    #expect(
+      answer(.setSpeed(1), &engine) == [
+        .migrationRefused(
+          ticket: 1, id: MigrationID(1), domain: "ldom03",
           lines: [
             "Authentication to sparc-t4-b as root failed", "Domain Migration of LDom ldom03 failed",
           ])
       ])
-    let volume = answer(.migrate(MigrationHarness.request("ldom03"), ticket: 2), &engine)
     #expect(
-      volume == [
-        .refused(
-          ticket: 2,
+      engine.handle(.migrate(MigrationHarness.request("ldom03"), ticket: 2))
+        == [.migrationStarted(ticket: 2, id: MigrationID(2))])
+    #expect(
+      answer(.setSpeed(1), &engine) == [
+        .migrationRefused(
+          ticket: 2, id: MigrationID(2), domain: "ldom03",
           lines: [
             "Volume vol03@primary-vds0 is not defined on the target machine",
             "Domain Migration of LDom ldom03 failed",
@@ -113,8 +118,8 @@ import Testing
     // The form's migration was still in its pre-checks: its request ends as refused.
     #expect(
       engine.advance(wallSeconds: 0.05) == [
-        .refused(
-          ticket: 5,
+        .migrationRefused(
+          ticket: 5, id: MigrationID(1), domain: "ldom01",
           lines: [
             "Migration of domain ldom01 was cancelled", "Domain Migration of LDom ldom01 failed",
           ]),

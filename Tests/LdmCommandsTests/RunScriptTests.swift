@@ -39,16 +39,19 @@ import Testing
       .init(
         line: 9,
         action: .fault(
-          .targetOutOfMemory, .link, .afterPhase(.stateTransfer), text: "fault target-oom after transfer"
+          .targetOutOfMemory, .link, .afterPhase(.stateTransfer),
+          text: "fault target-oom after transfer"
         )),
       .init(
         line: 10,
         action: .fault(
-          .slowLink(bitsPerSecond: 1e7), .link, .afterDelay(2), text: "fault slow-link 10Mbit/s after 2s"
+          .slowLink(bitsPerSecond: 1e7), .link, .afterDelay(2),
+          text: "fault slow-link 10Mbit/s after 2s"
         )),
       .init(
         line: 11,
-        action: .fault(.targetCrash, .link, .afterPhase(.suspension), text: "fault target-crash after 4")
+        action: .fault(
+          .targetCrash, .link, .afterPhase(.suspension), text: "fault target-crash after 4")
       ),
       .init(
         line: 12,

@@ -193,7 +193,8 @@ import Testing
     #expect(try run("ldm migrate -n ldom01 sparc-t4-b") == CommandOutput())
     let after = datacenter.snapshot()
     #expect(after.hosts.map(\.memoryFree) == before.hosts.map(\.memoryFree))
-    #expect(after.hosts.map { $0.domains.map(\.flags) } == before.hosts.map { $0.domains.map(\.flags) })
+    #expect(
+      after.hosts.map { $0.domains.map(\.flags) } == before.hosts.map { $0.domains.map(\.flags) })
     #expect(after.migrations.isEmpty)
   }
 

@@ -153,7 +153,8 @@ import Testing
     let outcome = H.finish(datacenter, id)
     #expect(H.lines(outcome, domain: "ldom01") == [line, "Domain Migration of LDom ldom01 failed"])
     try expectRolledBack(
-      datacenter, targetBefore: targetBefore, sourceImage: fault == .targetOutOfMemory ? nil : image)
+      datacenter, targetBefore: targetBefore, sourceImage: fault == .targetOutOfMemory ? nil : image
+    )
   }
 
   @Test func targetOutOfMemoryAfterPreChecksFailsTargetCreation() throws {
@@ -193,7 +194,8 @@ import Testing
     #expect(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom01") == nil)
     #expect(datacenter.accountingProblems() == [])
     // cancel-operation asks the target, which never resumed it: the source is restored.
-    guard case .recovering(let query) = try datacenter.cancelMigration(of: "ldom01", on: "sparc-t4-a")
+    guard
+      case .recovering(let query) = try datacenter.cancelMigration(of: "ldom01", on: "sparc-t4-a")
     else {
       Issue.record("cancel-operation did not ask the target")
       return

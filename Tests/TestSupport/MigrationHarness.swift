@@ -1,5 +1,5 @@
-import Foundation
 import Engine
+import Foundation
 import Hypervisor
 import LdmCommands
 import Migration

@@ -1,5 +1,5 @@
-import Engine
 import Console
+import Engine
 import Hypervisor
 import LdmCommands
 import Migration

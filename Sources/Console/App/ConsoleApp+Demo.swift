@@ -31,13 +31,16 @@ extension ConsoleApp {
     }
   }
 
-  /// Whether space, `n` and `q` are the tour's: on the main screen, and in the migrate form
-  /// the tour opened.
+  /// Whether space, `n` and `q` are the tour's: on the main screen, in the migrate form the
+  /// tour opened, and over a message its requests brought (a refusal), which its next step
+  /// closes.
   static func demoHasKeys(_ state: ConsoleState) -> Bool {
     guard let demo = state.demo else { return false }
-    guard let dialog = state.dialog else { return true }
-    guard case .migrate(let form) = dialog else { return false }
-    return form.domain == demo.formDomain
+    switch state.dialog {
+    case nil, .message?: return true
+    case .migrate(let form)?: return form.domain == demo.formDomain
+    default: return false
+    }
   }
 
   /// Goes on to the next step when the current one is over; past the last, ends the tour.

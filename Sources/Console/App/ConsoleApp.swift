@@ -175,6 +175,10 @@ public enum ConsoleApp {
           refuse("Fault \(name) refused", lines, &state)
         }
       }
+    case .migrationRefused(_, _, let domain, let lines):
+      // The form closed when the migration started; its refusal comes as the pre-checks fail.
+      for line in lines { note(line, role: .logError, &state) }
+      if state.dialog == nil { refuse("Migration of \(domain) refused", lines, &state) }
     case .cancelled(let ticket):
       if case .cancel(let domain, let host) = state.pending.removeValue(forKey: ticket) {
         note("cancel-operation migration \(domain) accepted on \(host)", role: .logWarning, &state)

@@ -187,7 +187,7 @@ extension DemoScript {
           "Each virtual disk back end on the target system must have the same volume name."
           + " vol03 is not defined on \(target): the pre-checks refuse ldom03 before anything"
           + " moves.",
-        actions: [.submitForm(refused)], wait: .formAnswered),
+        actions: [.submitForm(refused)], wait: .migrationFinished),
       DemoStep(
         title: "A dry run: ldm migrate -n ldom04",
         narration:

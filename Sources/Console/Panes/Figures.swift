@@ -5,7 +5,9 @@ enum Figures {
   /// A byte rate as a bit rate: `930 Mbit/s`.
   static func bitRate(bytesPerSecond: Double) -> String {
     let bits = bytesPerSecond * 8
-    for (unit, scale) in [("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)] where bits >= scale {
+    // 999.7 Mbit/s reads as 1.0 Gbit/s, not 1000 Mbit/s.
+    for (unit, scale) in [("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)]
+    where bits >= scale * 0.9995 {
       let value = bits / scale
       if value >= 100 { return "\(Int(value.rounded())) \(unit)" }
       return "\(ByteSize.oneDecimalString(value)) \(unit)"

@@ -60,13 +60,13 @@ public struct DirtyBitmap: Sendable, Equatable {
   /// The dirty pages in ascending order.
   public var pages: [Int] {
     var result: [Int] = []
-    forEach { result.append($0) }
+    forEachPage { result.append($0) }
     return result
   }
 
   /// Calls `body` for each dirty page in ascending order.
   @inline(__always)
-  public func forEach(_ body: (Int) throws -> Void) rethrows {
+  public func forEachPage(_ body: (Int) throws -> Void) rethrows {
     for (index, word) in words.enumerated() where word != 0 {
       var bits = word
       while bits != 0 {

@@ -35,6 +35,11 @@ public enum PendingOperation: Sendable, Hashable {
   /// whether the domain resumed there.
   case recovery(domain: String, host: String)
 
+  public var isDryRun: Bool {
+    if case .dryRun = self { return true }
+    return false
+  }
+
   /// The migration it started, for a real `ldm migrate`.
   public var migration: MigrationID? {
     if case .migration(let id) = self { return id }

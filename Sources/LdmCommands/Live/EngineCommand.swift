@@ -10,9 +10,9 @@ public enum EngineCommand: Sendable, Equatable {
   /// `password` answers the `Target Password:` prompt of an `ldm migrate` without `-p`
   /// (the console asked for it); nil means nobody could be asked.
   case ldm(line: String, host: String, ticket: Int, password: String? = nil)
-  /// The migrate form. The migration starts in phase 1: once its pre-checks passed,
-  /// `.migrationStarted` answers; if one failed, `.refused` with every failing check (as a
-  /// dry run lists them); a dry run answers `.dryRunFinished`.
+  /// The migrate form. The migration starts in phase 1 at once (`.migrationStarted`), as
+  /// `ldm migrate` does; if a pre-check then fails, `.migrationRefused` lists every failing
+  /// check (as a dry run lists them). A dry run answers `.dryRunFinished`.
   case migrate(MigrationRequest, ticket: Int)
   /// `c`: cancel the migration of `domain`, asked on `host`.
   case cancel(domain: String, host: String, ticket: Int)
@@ -29,6 +29,9 @@ public enum EngineCommand: Sendable, Equatable {
 public enum EngineReport: Sendable, Equatable {
   case commandFinished(ticket: Int, output: String, status: Int32)
   case migrationStarted(ticket: Int, id: MigrationID)
+  /// The migration the form started ended before its target existed: ldm's lines, every
+  /// failing pre-check first.
+  case migrationRefused(ticket: Int, id: MigrationID, domain: String, lines: [String])
   case dryRunFinished(ticket: Int, results: [PreCheckResult])
   /// A refused request: the lines ldm would print.
   case refused(ticket: Int, lines: [String])

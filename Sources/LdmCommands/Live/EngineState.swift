@@ -30,6 +30,11 @@ public struct EngineState {
     case .ldm(let line, let host, let ticket, let password):
       let result = shell.run(line, on: host, password: password)
       var output = result.output
+      if isPaused, let pending = result.pending, pending.migration == nil, !pending.isDryRun {
+        // cancel-operation typed while paused: as for `c`, its messages cross the link.
+        let shell = self.shell
+        datacenter.advance(until: { shell.completion(of: pending) != nil }, limit: 2)
+      }
       guard let pending = result.pending else {
         return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
       }
@@ -43,8 +48,9 @@ public struct EngineState {
       return []
     case .migrate(let request, let ticket):
       do {
-        formRequests.append((try datacenter.startMigration(request), ticket))
-        return []
+        let id = try datacenter.startMigration(request)
+        formRequests.append((id, ticket))
+        return request.dryRun ? [] : [.migrationStarted(ticket: ticket, id: id)]
       } catch {
         return [.refused(ticket: ticket, lines: [error.message])]
       }
@@ -56,6 +62,7 @@ public struct EngineState {
         case .cancelled(let migration):
           recoveries.append((.cancellation(migration.id), ticket))
         }
+        settleWhilePaused()
         return answers()
       } catch {
         return [.refused(ticket: ticket, lines: [error.message])]
@@ -119,6 +126,17 @@ public struct EngineState {
     return reports
   }
 
+  /// An operator's cancel completes even while the presenter holds the clock: the cancel and
+  /// the target's answer cross the link (a few milliseconds of engine time), nothing else is
+  /// waited for.
+  private func settleWhilePaused() {
+    guard isPaused else { return }
+    let shell = self.shell
+    let waiting = recoveries.map(\.operation)
+    datacenter.advance(
+      until: { waiting.allSatisfy { shell.completion(of: $0) != nil } }, limit: 2)
+  }
+
   /// The answers that came due: ended `:` commands, the migrate form's verdicts, recoveries.
   private mutating func answers() -> [EngineReport] {
     var reports: [EngineReport] = []
@@ -140,18 +158,17 @@ public struct EngineState {
           .dryRunFinished(ticket: request.ticket, results: migration.checkResults ?? []))
         return true
       }
-      if migration.phase >= .targetCreation, migration.outcome == nil || migration.outcome == .completed {
-        reports.append(.migrationStarted(ticket: request.ticket, id: request.id))
-        return true
-      }
+      // Followed until its target exists: a refusal before that is the form's answer.
+      if migration.targetRequested { return true }
       guard let outcome = migration.outcome else { return false }
-      // Refused in phase 1: every failing check, as a dry run would list them.
       let failing = (migration.checkResults ?? []).flatMap(\.lines)
       let lines =
-        failing.isEmpty
+        failing.isEmpty || outcome == .cancelled
         ? MigrationText.lines(outcome, domain: migration.domainName)
         : failing + ["Domain Migration of LDom \(migration.domainName) failed"]
-      reports.append(.refused(ticket: request.ticket, lines: lines))
+      reports.append(
+        .migrationRefused(
+          ticket: request.ticket, id: request.id, domain: migration.domainName, lines: lines))
       return true
     }
     recoveries.removeAll { item in

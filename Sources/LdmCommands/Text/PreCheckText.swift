@@ -75,7 +75,8 @@ extension PreCheckResult {
     case .directIO(let devices): devices.joined(separator: ", ")
     case .cpus(let required, let free, let host):
       passed ? "\(required) vCPU, \(free) free on \(host)" : "\(required) of \(free)"
-    case .sameCPU(let type): passed ? "\(type) on both machines, cpu-arch=native" : "cpu-arch=native"
+    case .sameCPU(let type):
+      passed ? "\(type) on both machines, cpu-arch=native" : "cpu-arch=native"
     case .nativeSolaris10: "cpu-arch=native, Solaris 10"
     case .crossCPU(let sourceType, let targetType, let arch):
       "\(sourceType) to \(targetType), cpu-arch=\(arch.rawValue)"

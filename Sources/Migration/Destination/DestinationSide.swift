@@ -167,14 +167,16 @@ public final class DestinationSide {
       apply(batch)
     case (.inPass(let number), .endPass(let end)) where end.number == number:
       guard end.pages == passPages else {
-        return violation("END-PASS counts \(end.pages) pages; \(passPages) arrived in pass \(number)")
+        return violation(
+          "END-PASS counts \(end.pages) pages; \(passPages) arrived in pass \(number)")
       }
       progress = end.progress
       state = .created
       send(.passAcknowledged(number: number, pagesReceived: passPages))
     case (.created, .suspend(_, let vcpus)) where isLive:
       guard vcpus == target?.vcpuCount else {
-        return violation("SUSPEND announces \(vcpus) vCPUs for a domain of \(target?.vcpuCount ?? 0)")
+        return violation(
+          "SUSPEND announces \(vcpus) vCPUs for a domain of \(target?.vcpuCount ?? 0)")
       }
       expectedVCPUs = vcpus
       state = .suspended
@@ -276,7 +278,8 @@ public final class DestinationSide {
         refused = true
         return
       }
-      memory.storageForOverwrite(ofPage: page).copyMemory(from: bytes, byteCount: GuestMemory.pageSize)
+      memory.storageForOverwrite(ofPage: page).copyMemory(
+        from: bytes, byteCount: GuestMemory.pageSize)
     }
     if refused {
       refusesAllocations = false
@@ -345,7 +348,11 @@ public final class DestinationSide {
   public func abandon(_ reason: TeardownReason, at time: Double) {
     clock = max(clock, time)
     tearDown(reason)
-    if let channel = channel as? InProcessChannel { channel.reset() } else { channel.close(at: clock) }
+    if let channel = channel as? InProcessChannel {
+      channel.reset()
+    } else {
+      channel.close(at: clock)
+    }
     end()
   }
 

@@ -38,7 +38,8 @@ public struct MigrationEvent: Sendable, Equatable {
     case phaseStarted(Phase)
     case phaseFinished(Phase)
     /// The destination created the bound target domain.
-    case targetCreated(targetHost: String, name: String, state: DomainState, flags: String,
+    case targetCreated(
+      targetHost: String, name: String, state: DomainState, flags: String,
       consolePort: Int?)
     /// A cold migration has no run-time state: phases 3 and 4 move nothing.
     case coldMigration

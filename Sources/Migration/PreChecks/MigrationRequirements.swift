@@ -53,11 +53,14 @@ public struct MigrationRequirements: Sendable, Equatable {
     self.init(
       domain: domain.name, targetName: targetName, state: domain.state,
       vcpuCount: domain.vcpuCount, memorySize: domain.memorySize,
-      blocks: domain.memoryBlocks.map { MemoryBlockRequest(realAddress: $0.realAddress, size: $0.size) },
+      blocks: domain.memoryBlocks.map {
+        MemoryBlockRequest(realAddress: $0.realAddress, size: $0.size)
+      },
       cpuArch: domain.cpuArch, os: domain.os,
       disks: domain.disks.map { DiskReference(volume: $0.volume, service: $0.service) },
       switches: switches, consoleGroup: domain.consoleGroup,
-      sourceCPU: SourceProcessor(host.cpu, host: host.name), sourceManager: host.managerVersion, force: force)
+      sourceCPU: SourceProcessor(host.cpu, host: host.name), sourceManager: host.managerVersion,
+      force: force)
   }
 }
 

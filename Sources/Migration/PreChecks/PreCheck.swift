@@ -40,7 +40,8 @@ public enum PreCheckFinding: Sendable, Equatable {
   case targetAnswered(host: String)
   case targetUnreachable(host: String)
   case authenticated(user: String, host: String)
-  case managers(source: ManagerVersion, target: ManagerVersion, sourceHost: String, targetHost: String)
+  case managers(
+    source: ManagerVersion, target: ManagerVersion, sourceHost: String, targetHost: String)
   case domainState(DomainState, live: Bool)
   case controlDomain
   case domainMissing(name: String)
@@ -81,7 +82,8 @@ public enum PreCheckFailure: Sendable, Equatable {
   case unreachable(host: String)
   case targetIsSource(host: String)
   case authenticationFailed(user: String, host: String)
-  case managerTooOld(side: MachineSide, host: String, version: ManagerVersion, required: ManagerVersion)
+  case managerTooOld(
+    side: MachineSide, host: String, version: ManagerVersion, required: ManagerVersion)
   case domainNotFound(name: String)
   case alreadyMigrating(domain: String)
   case controlDomain(domain: String)

@@ -17,7 +17,8 @@ public enum SourceChecks {
   }
 
   public static func missing(_ name: String) -> PreCheckResult {
-    PreCheckResult(.domainState, .domainMissing(name: name), failures: [.domainNotFound(name: name)])
+    PreCheckResult(
+      .domainState, .domainMissing(name: name), failures: [.domainNotFound(name: name)])
   }
 
   public static func directIO(_ domain: Domain) -> PreCheckResult {

@@ -66,7 +66,8 @@ public enum TargetChecks {
         return PreCheckResult(
           .cpuType, .nativeSolaris10,
           failures: [
-            .stickFrequencyMismatch(target: target.cpu.stickFrequency, source: source.stickFrequency)
+            .stickFrequencyMismatch(
+              target: target.cpu.stickFrequency, source: source.stickFrequency)
           ])
       }
       return PreCheckResult(.cpuType, .sameCPU(type: source.type))
@@ -79,7 +80,9 @@ public enum TargetChecks {
     if !target.cpu.supportsCrossCPUMigration {
       failures.append(.crossCPUProcessor(host: target.name, type: target.cpu.type))
     }
-    if needs.os != .solaris11 { failures.append(.crossCPUGuestOS(domain: needs.domain, os: needs.os)) }
+    if needs.os != .solaris11 {
+      failures.append(.crossCPUGuestOS(domain: needs.domain, os: needs.os))
+    }
     let floor = ManagerVersion.crossCPUMigration
     if needs.sourceManager < floor || target.managerVersion < floor {
       failures.append(.crossCPUManager(required: floor))
@@ -103,7 +106,8 @@ public enum TargetChecks {
     for block in needs.blocks {
       if let physical = trial.allocate(block.size) {
         placed.append(
-          MemoryPlacement(size: block.size, realAddress: block.realAddress, physicalAddress: physical))
+          MemoryPlacement(
+            size: block.size, realAddress: block.realAddress, physicalAddress: physical))
       } else {
         failures.append(.memoryRegion(size: block.size, realAddress: block.realAddress))
       }
@@ -154,6 +158,7 @@ public enum TargetChecks {
         .consolePort, .consoleConcentratorFull(vcc.name),
         failures: [.noFreeConsolePort(concentrator: vcc.name)])
     }
-    return PreCheckResult(.consolePort, .consolePorts(free: vcc.freePortCount, concentrator: vcc.name))
+    return PreCheckResult(
+      .consolePort, .consolePorts(free: vcc.freePortCount, concentrator: vcc.name))
   }
 }

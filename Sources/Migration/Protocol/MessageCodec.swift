@@ -25,7 +25,9 @@ public enum MessageCodec {
       var reader = WireReader(raw)
       do throws(ProtocolError) {
         let length = Int(try reader.u32("frame length"))
-        guard length >= 1 else { throw ProtocolError("frame length 0: a frame holds at least its type") }
+        guard length >= 1 else {
+          throw ProtocolError("frame length 0: a frame holds at least its type")
+        }
         guard length <= ProtocolLimits.maxFrameLength else {
           throw ProtocolError(
             "frame length \(length) is more than the \(ProtocolLimits.maxFrameLength) allowed")
@@ -46,7 +48,9 @@ public enum MessageCodec {
   /// protocol never sends before anything is allocated for it.
   public static func frameLength(prefix: UInt32) throws(ProtocolError) -> Int {
     let length = Int(prefix)
-    guard length >= 1 else { throw ProtocolError("frame length 0: a frame holds at least its type") }
+    guard length >= 1 else {
+      throw ProtocolError("frame length 0: a frame holds at least its type")
+    }
     guard length <= ProtocolLimits.maxFrameLength else {
       throw ProtocolError(
         "frame length \(length) is more than the \(ProtocolLimits.maxFrameLength) allowed")
@@ -187,7 +191,8 @@ public enum MessageCodec {
       message = .preCheckAnswer(results)
     case .createTarget:
       let configuration = try ValueCodec.configuration(&r)
-      message = .createTarget(TargetRequest(configuration: configuration, name: try r.string("name")))
+      message = .createTarget(
+        TargetRequest(configuration: configuration, name: try r.string("name")))
     case .targetCreated:
       let name = try r.string("name")
       let state = try ValueCodec.state(&r)
@@ -203,7 +208,9 @@ public enum MessageCodec {
           consolePort: port == UInt32.max ? nil : Int(port), token: token))
     case .beginPass:
       let number = Int(try r.u32("pass"))
-      guard number >= 1 else { throw ProtocolError("BEGIN-PASS numbers pass \(number); passes start at 1") }
+      guard number >= 1 else {
+        throw ProtocolError("BEGIN-PASS numbers pass \(number); passes start at 1")
+      }
       message = .beginPass(number: number, pages: Int(try r.u64("pages", limit: 1 << 40)))
     case .pages:
       message = .pages(try PageBatch(frame: frame, body: raw, reader: &r))
@@ -217,7 +224,8 @@ public enum MessageCodec {
         EndOfPass(number: number, pages: pages, bytes: bytes, progress: Double(permille) / 1000))
     case .passAcknowledged:
       let number = Int(try r.u32("pass"))
-      message = .passAcknowledged(number: number, pagesReceived: Int(try r.u64("pages", limit: 1 << 40)))
+      message = .passAcknowledged(
+        number: number, pagesReceived: Int(try r.u64("pages", limit: 1 << 40)))
     case .suspend:
       let dirty = Int(try r.u64("dirty pages", limit: 1 << 40))
       let vcpus = Int(try r.u32("vcpus"))
@@ -226,11 +234,13 @@ public enum MessageCodec {
     case .cpuState:
       let vcpu = Int(try r.u32("vcpu"))
       guard vcpu <= 65535 else { throw ProtocolError("CPU-STATE names vCPU \(vcpu)") }
-      message = .cpuState(vcpu: vcpu, bytes: try r.blob("cpu state", limit: ProtocolLimits.maxCPUState))
+      message = .cpuState(
+        vcpu: vcpu, bytes: try r.blob("cpu state", limit: ProtocolLimits.maxCPUState))
     case .handOff:
       let digest = try r.raw("digest", count: 32)
       let uptime = try r.f64("uptime", in: 0...1e12)
-      message = .handOff(HandOffRequest(digest: digest, uptime: uptime, state: try ValueCodec.state(&r)))
+      message = .handOff(
+        HandOffRequest(digest: digest, uptime: uptime, state: try ValueCodec.state(&r)))
     case .resumed:
       message = .resumed(digest: try r.raw("digest", count: 32))
     case .cancel:

@@ -150,4 +150,3 @@ public struct PageBatch: Sendable, Equatable {
   /// The frame as it travels.
   public var bytes: [UInt8] { frame }
 }
-

@@ -24,38 +24,82 @@ extension ValueCodec {
 
   static func encode(_ finding: PreCheckFinding, into w: inout WireWriter) {
     switch finding {
-    case .targetAnswered(let host): w.u8(1); w.string(host)
-    case .targetUnreachable(let host): w.u8(2); w.string(host)
-    case .authenticated(let user, let host): w.u8(3); w.string(user); w.string(host)
+    case .targetAnswered(let host):
+      w.u8(1)
+      w.string(host)
+    case .targetUnreachable(let host):
+      w.u8(2)
+      w.string(host)
+    case .authenticated(let user, let host):
+      w.u8(3)
+      w.string(user)
+      w.string(host)
     case .managers(let source, let target, let sourceHost, let targetHost):
-      w.u8(4); encode(source, into: &w); encode(target, into: &w)
-      w.string(sourceHost); w.string(targetHost)
-    case .domainState(let state, let live): w.u8(5); w.u8(code(state)); w.bool(live)
+      w.u8(4)
+      encode(source, into: &w)
+      encode(target, into: &w)
+      w.string(sourceHost)
+      w.string(targetHost)
+    case .domainState(let state, let live):
+      w.u8(5)
+      w.u8(code(state))
+      w.bool(live)
     case .controlDomain: w.u8(6)
-    case .domainMissing(let name): w.u8(7); w.string(name)
-    case .nameFree(let name, let host): w.u8(8); w.string(name); w.string(host)
-    case .nameTaken(let name): w.u8(9); w.string(name)
+    case .domainMissing(let name):
+      w.u8(7)
+      w.string(name)
+    case .nameFree(let name, let host):
+      w.u8(8)
+      w.string(name)
+      w.string(host)
+    case .nameTaken(let name):
+      w.u8(9)
+      w.string(name)
     case .noDirectIO: w.u8(10)
-    case .directIO(let devices): w.u8(11); w.strings(devices)
+    case .directIO(let devices):
+      w.u8(11)
+      w.strings(devices)
     case .cpus(let required, let free, let host):
-      w.u8(12); w.u32(UInt32(required)); w.u32(UInt32(free)); w.string(host)
-    case .sameCPU(let type): w.u8(13); w.string(type)
+      w.u8(12)
+      w.u32(UInt32(required))
+      w.u32(UInt32(free))
+      w.string(host)
+    case .sameCPU(let type):
+      w.u8(13)
+      w.string(type)
     case .nativeSolaris10: w.u8(14)
     case .crossCPU(let sourceType, let targetType, let arch):
-      w.u8(15); w.string(sourceType); w.string(targetType); w.u8(code(arch))
+      w.u8(15)
+      w.string(sourceType)
+      w.string(targetType)
+      w.u8(code(arch))
     case .memoryPlaced(let placements):
-      w.u8(16); w.count(placements.count)
+      w.u8(16)
+      w.count(placements.count)
       for placement in placements {
-        w.u64(placement.size); w.u64(placement.realAddress); w.u64(placement.physicalAddress)
+        w.u64(placement.size)
+        w.u64(placement.realAddress)
+        w.u64(placement.physicalAddress)
       }
     case .memoryShort(let needed, let free, let ranges):
-      w.u8(17); w.u64(needed); w.u64(free); w.u32(UInt32(ranges))
-    case .disks(let references): w.u8(18); w.strings(references)
-    case .services(let names): w.u8(19); w.strings(names)
+      w.u8(17)
+      w.u64(needed)
+      w.u64(free)
+      w.u32(UInt32(ranges))
+    case .disks(let references):
+      w.u8(18)
+      w.strings(references)
+    case .services(let names):
+      w.u8(19)
+      w.strings(names)
     case .consolePorts(let free, let concentrator):
-      w.u8(20); w.u32(UInt32(free)); w.string(concentrator)
+      w.u8(20)
+      w.u32(UInt32(free))
+      w.string(concentrator)
     case .noConsoleConcentrator: w.u8(21)
-    case .consoleConcentratorFull(let name): w.u8(22); w.string(name)
+    case .consoleConcentratorFull(let name):
+      w.u8(22)
+      w.string(name)
     }
   }
 
@@ -111,33 +155,87 @@ extension ValueCodec {
 
   static func encode(_ failure: PreCheckFailure, into w: inout WireWriter) {
     switch failure {
-    case .unreachable(let host): w.u8(1); w.string(host)
-    case .targetIsSource(let host): w.u8(2); w.string(host)
-    case .authenticationFailed(let user, let host): w.u8(3); w.string(user); w.string(host)
+    case .unreachable(let host):
+      w.u8(1)
+      w.string(host)
+    case .targetIsSource(let host):
+      w.u8(2)
+      w.string(host)
+    case .authenticationFailed(let user, let host):
+      w.u8(3)
+      w.string(user)
+      w.string(host)
     case .managerTooOld(let side, let host, let version, let required):
-      w.u8(4); w.u8(side == .source ? 1 : 2); w.string(host)
-      encode(version, into: &w); encode(required, into: &w)
-    case .domainNotFound(let name): w.u8(5); w.string(name)
-    case .alreadyMigrating(let domain): w.u8(6); w.string(domain)
-    case .controlDomain(let domain): w.u8(7); w.string(domain)
-    case .nameTaken(let name): w.u8(8); w.string(name)
-    case .directIO(let domain, let devices): w.u8(9); w.string(domain); w.strings(devices)
+      w.u8(4)
+      w.u8(side == .source ? 1 : 2)
+      w.string(host)
+      encode(version, into: &w)
+      encode(required, into: &w)
+    case .domainNotFound(let name):
+      w.u8(5)
+      w.string(name)
+    case .alreadyMigrating(let domain):
+      w.u8(6)
+      w.string(domain)
+    case .controlDomain(let domain):
+      w.u8(7)
+      w.string(domain)
+    case .nameTaken(let name):
+      w.u8(8)
+      w.string(name)
+    case .directIO(let domain, let devices):
+      w.u8(9)
+      w.string(domain)
+      w.strings(devices)
     case .notEnoughCPUs(let required, let available):
-      w.u8(10); w.u32(UInt32(required)); w.u32(UInt32(available))
-    case .cpuTypeMismatch(let target, let source): w.u8(11); w.string(target); w.string(source)
-    case .stickFrequencyMismatch(let target, let source): w.u8(12); w.u64(target); w.u64(source)
-    case .crossCPUProcessor(let host, let type): w.u8(13); w.string(host); w.string(type)
-    case .crossCPUGuestOS(let domain, let os): w.u8(14); w.string(domain); w.u8(code(os))
-    case .crossCPUManager(let required): w.u8(15); encode(required, into: &w)
+      w.u8(10)
+      w.u32(UInt32(required))
+      w.u32(UInt32(available))
+    case .cpuTypeMismatch(let target, let source):
+      w.u8(11)
+      w.string(target)
+      w.string(source)
+    case .stickFrequencyMismatch(let target, let source):
+      w.u8(12)
+      w.u64(target)
+      w.u64(source)
+    case .crossCPUProcessor(let host, let type):
+      w.u8(13)
+      w.string(host)
+      w.string(type)
+    case .crossCPUGuestOS(let domain, let os):
+      w.u8(14)
+      w.string(domain)
+      w.u8(code(os))
+    case .crossCPUManager(let required):
+      w.u8(15)
+      encode(required, into: &w)
     case .crossCPUNeedsForce(let domain, let sourceType, let targetType, let arch):
-      w.u8(16); w.string(domain); w.string(sourceType); w.string(targetType); w.u8(code(arch))
-    case .memoryRegion(let size, let realAddress): w.u8(17); w.u64(size); w.u64(realAddress)
-    case .diskServiceMissing(let service): w.u8(18); w.string(service)
-    case .volumeMissing(let reference): w.u8(19); w.string(reference)
-    case .switchMissing(let name): w.u8(20); w.string(name)
+      w.u8(16)
+      w.string(domain)
+      w.string(sourceType)
+      w.string(targetType)
+      w.u8(code(arch))
+    case .memoryRegion(let size, let realAddress):
+      w.u8(17)
+      w.u64(size)
+      w.u64(realAddress)
+    case .diskServiceMissing(let service):
+      w.u8(18)
+      w.string(service)
+    case .volumeMissing(let reference):
+      w.u8(19)
+      w.string(reference)
+    case .switchMissing(let name):
+      w.u8(20)
+      w.string(name)
     case .consoleGroupWithoutConcentrator(let domain, let group):
-      w.u8(21); w.string(domain); w.string(group)
-    case .noFreeConsolePort(let concentrator): w.u8(22); w.string(concentrator)
+      w.u8(21)
+      w.string(domain)
+      w.string(group)
+    case .noFreeConsolePort(let concentrator):
+      w.u8(22)
+      w.string(concentrator)
     }
   }
 
@@ -148,7 +246,9 @@ extension ValueCodec {
     case 3: return .authenticationFailed(user: try r.string("user"), host: try r.string("host"))
     case 4:
       let sideCode = try r.u8("side")
-      guard sideCode == 1 || sideCode == 2 else { throw ProtocolError("side \(sideCode) is unknown") }
+      guard sideCode == 1 || sideCode == 2 else {
+        throw ProtocolError("side \(sideCode) is unknown")
+      }
       return .managerTooOld(
         side: sideCode == 1 ? .source : .target, host: try r.string("host"),
         version: try version(&r), required: try version(&r))
@@ -158,10 +258,13 @@ extension ValueCodec {
     case 8: return .nameTaken(name: try r.string("name"))
     case 9:
       return .directIO(
-        domain: try r.string("domain"), devices: try r.strings("device", limit: ProtocolLimits.maxItems))
+        domain: try r.string("domain"),
+        devices: try r.strings("device", limit: ProtocolLimits.maxItems))
     case 10:
-      return .notEnoughCPUs(required: Int(try r.u32("required")), available: Int(try r.u32("available")))
-    case 11: return .cpuTypeMismatch(target: try r.string("cpu type"), source: try r.string("cpu type"))
+      return .notEnoughCPUs(
+        required: Int(try r.u32("required")), available: Int(try r.u32("available")))
+    case 11:
+      return .cpuTypeMismatch(target: try r.string("cpu type"), source: try r.string("cpu type"))
     case 12: return .stickFrequencyMismatch(target: try r.u64("stick"), source: try r.u64("stick"))
     case 13: return .crossCPUProcessor(host: try r.string("host"), type: try r.string("cpu type"))
     case 14: return .crossCPUGuestOS(domain: try r.string("domain"), os: try os(&r))
@@ -175,7 +278,8 @@ extension ValueCodec {
     case 19: return .volumeMissing(reference: try r.string("volume"))
     case 20: return .switchMissing(name: try r.string("switch"))
     case 21:
-      return .consoleGroupWithoutConcentrator(domain: try r.string("domain"), group: try r.string("group"))
+      return .consoleGroupWithoutConcentrator(
+        domain: try r.string("domain"), group: try r.string("group"))
     case 22: return .noFreeConsolePort(concentrator: try r.string("vcc"))
     case let other: throw ProtocolError("pre-check failure \(other) is unknown")
     }

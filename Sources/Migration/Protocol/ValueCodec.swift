@@ -240,7 +240,8 @@ enum ValueCodec {
     }
     let uptime = try r.f64("uptime", in: 0...1e12)
     guard state == .inactive || memory == 0 || !blocks.isEmpty else {
-      throw ProtocolError("a \(state.rawValue) domain of \(memory) bytes comes without memory blocks")
+      throw ProtocolError(
+        "a \(state.rawValue) domain of \(memory) bytes comes without memory blocks")
     }
     return DomainConfiguration(
       name: name, state: state, vcpuCount: vcpus, memorySize: memory,

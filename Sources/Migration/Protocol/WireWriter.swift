@@ -18,11 +18,15 @@ public struct WireWriter {
   }
 
   public mutating func u32(_ value: UInt32) {
-    for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((value >> shift) & 0xFF)) }
+    for shift in stride(from: 24, through: 0, by: -8) {
+      bytes.append(UInt8((value >> shift) & 0xFF))
+    }
   }
 
   public mutating func u64(_ value: UInt64) {
-    for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((value >> shift) & 0xFF)) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      bytes.append(UInt8((value >> shift) & 0xFF))
+    }
   }
 
   public mutating func f64(_ value: Double) { u64(value.bitPattern) }

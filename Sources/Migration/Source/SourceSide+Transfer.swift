@@ -28,7 +28,7 @@ extension SourceSide {
   func preparePending(_ memory: GuestMemory) {
     pendingPages = pending.count
     var bytes: UInt64 = 0
-    pending.forEach { page in
+    pending.forEachPage { page in
       if let contents = memory.bytes(ofPage: page), !GuestMemory.isZeroPage(contents) {
         bytes += UInt64(PageRecord.normalBytes)
       } else {

@@ -220,7 +220,8 @@ public final class SourceSide {
       let departed = channel.departed(by: now)
       if departed.bytes >= threshold {
         offer(
-          departed.time, passEndThreshold != nil ? .passEnded(at: departed.time) : .stateSent(at: departed.time))
+          departed.time,
+          passEndThreshold != nil ? .passEnded(at: departed.time) : .stateSent(at: departed.time))
       }
     }
     if let channel, channel.closure == nil, conversation != .ended {
@@ -276,7 +277,8 @@ public final class SourceSide {
       break
     case (.greeting, .helloAccepted(let accepted)):
       guard ProtocolVersion.supported.contains(accepted.version) else {
-        violation("HELLO-ACCEPTED chose version \(accepted.version), which this side does not speak")
+        violation(
+          "HELLO-ACCEPTED chose version \(accepted.version), which this side does not speak")
         return
       }
       noteRoundTrip()
@@ -351,8 +353,10 @@ public final class SourceSide {
   }
 
   func sendKeepalive() {
-    send(.keepalive(progress: conversation == .transferring || conversation == .suspending
-      ? statistics.progress : nil))
+    send(
+      .keepalive(
+        progress: conversation == .transferring || conversation == .suspending
+          ? statistics.progress : nil))
   }
 
   // MARK: Phase 1
