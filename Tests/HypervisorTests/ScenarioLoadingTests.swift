@@ -132,6 +132,12 @@ import Testing
         domains: "    - { name: d1, vcpus: 1, memory: 1G, workload: web, footprint: 16M }"),
       "bad.yaml:9: footprint 16M does not hold the hot set (hot-set 0.03 of the memory)"
     ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, content: noise }"),
+      "bad.yaml:9: unknown content 'noise' (expected random, mostly-zero, text, code, mixed,"
+        + " files)"
+    ),
   ])
   func refusesBadScenarios(text: String, expected: String) {
     #expect(throws: (any Error).self) { try ScenarioLoader.load(text: text, file: "bad.yaml") }
@@ -160,6 +166,25 @@ import Testing
     let builtin = ScenarioLoader.builtin()
     let ldom02 = try #require(builtin.hosts[0].domains.first { $0.name == "ldom02" })
     #expect(ldom02.workload.footprint == .bytes(448 << 20))
+  }
+
+  /// `content:` names a profile; without it a domain holds random content, as before.
+  @Test func contentNamesAProfile() throws {
+    for profile in ContentProfile.allCases {
+      let text = Self.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, content: \(profile.rawValue) }")
+      let scenario = try ScenarioLoader.load(text: text, file: "c.yaml")
+      #expect(scenario.hosts[0].domains[1].workload.content == profile)
+    }
+    let plain = try ScenarioLoader.load(
+      text: Self.hostWith(domains: "    - { name: d1, vcpus: 1, memory: 1G }"), file: "c.yaml")
+    #expect(plain.hosts[0].domains[1].workload.content == .random)
+    // The built-in guests hold a realistic mix.
+    let guests = ScenarioLoader.builtin().hosts[0].domains.filter {
+      !$0.isControl && $0.state == .active
+    }
+    #expect(guests.count == 5)
+    #expect(guests.allSatisfy { $0.workload.content == .mixed })
   }
 
   @Test func missingFileIsOneLine() {

@@ -15,10 +15,12 @@ public struct Workload: Sendable, Equatable {
   public var utilisation: Double
   /// The pages the workload ever writes: a guest's heap and caches, not all of its memory.
   public var footprint: Footprint
+  /// What the guest's memory holds: the boot fills pages with it, and writes store it.
+  public var content: ContentProfile
 
   public init(
     name: String, pagesPerSecond: Double, hotSetFraction: Double, hotWriteFraction: Double,
-    utilisation: Double, footprint: Footprint = .fraction(1)
+    utilisation: Double, footprint: Footprint = .fraction(1), content: ContentProfile = .random
   ) {
     self.name = name
     self.pagesPerSecond = pagesPerSecond
@@ -26,6 +28,7 @@ public struct Workload: Sendable, Equatable {
     self.hotWriteFraction = hotWriteFraction
     self.utilisation = utilisation
     self.footprint = footprint
+    self.content = content
   }
 
   // Rates are in 8 KiB pages per second; a 1 Gbit/s link sends about 15,000 of them.

@@ -37,10 +37,11 @@ struct WorkloadRunner: Sendable {
       carry = 0
       return touchFootprint(
         layout, writes: due, hotWriteFraction: workload.hotWriteFraction, on: memory,
-        record: record)
+        content: workload.content, record: record)
     }
     let writes = Int(carry)
     carry -= Double(writes)
+    let content = workload.content
     var written: [Int] = []
     if record { written.reserveCapacity(writes) }
     for _ in 0..<writes {
@@ -50,7 +51,7 @@ struct WorkloadRunner: Sendable {
       } else {
         page = layout.start + random.next(below: layout.footprintPages)
       }
-      write(page, on: memory)
+      write(page, on: memory, content: content)
       if record { written.append(page) }
     }
     return written
@@ -61,7 +62,7 @@ struct WorkloadRunner: Sendable {
   /// exact chance of a miss, so the number of pages dirtied is the one write by write gives).
   private mutating func touchFootprint(
     _ layout: WriteLayout, writes: Double, hotWriteFraction: Double, on memory: GuestMemory,
-    record: Bool
+    content: ContentProfile, record: Bool
   ) -> [Int] {
     let hot = min(max(hotWriteFraction, 0), 1)
     let coldChance = (1 - hot) / Double(layout.footprintPages)
@@ -73,7 +74,7 @@ struct WorkloadRunner: Sendable {
       let miss = layout.hotSet.contains(page) ? hotMiss : coldMiss
       guard miss < 1 else { continue }
       if miss > 0, random.nextUnit() < miss { continue }
-      write(page, on: memory)
+      write(page, on: memory, content: content)
       if record { written.append(page) }
     }
     return written
@@ -86,9 +87,8 @@ struct WorkloadRunner: Sendable {
     return exp(writes * log1p(-chance))
   }
 
-  /// One guest store into `page`.
-  private mutating func write(_ page: Int, on memory: GuestMemory) {
-    let word = random.next(below: GuestMemory.pageSize / 8)
-    memory.store(random.next() | 1, page: page, wordOffset: word)
+  /// One guest store into `page`: a few cache lines of the profile's content.
+  private mutating func write(_ page: Int, on memory: GuestMemory, content: ContentProfile) {
+    content.write(into: memory.storageForGuestWrite(ofPage: page), page: page, random: &random)
   }
 }

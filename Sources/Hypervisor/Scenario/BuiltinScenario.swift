@@ -43,6 +43,7 @@ enum BuiltinScenario {
             memory: 1G
             workload: web
             footprint: 96M
+            content: mixed
             fill: 0.1
             uptime: 2h 7m
             disks: [ { name: vdisk1, volume: vol01@primary-vds0 } ]
@@ -52,6 +53,7 @@ enum BuiltinScenario {
             memory: 4G
             workload: database
             footprint: 448M
+            content: mixed
             fill: 0.05
             uptime: 12d 3h 40m
             disks: [ { name: vdisk1, volume: vol02@primary-vds0 } ]
@@ -61,6 +63,7 @@ enum BuiltinScenario {
             memory: 2G
             workload: web
             footprint: 96M
+            content: mixed
             fill: 0.02
             uptime: 3d 1h 12m
             disks: [ { name: vdisk1, volume: vol03@primary-vds0 } ]
@@ -70,6 +73,7 @@ enum BuiltinScenario {
             memory: 1G
             workload: stress
             footprint: 160M
+            content: mixed
             fill: 0.05
             uptime: 6h 30m
             disks: [ { name: vdisk1, volume: vol04@primary-vds0 } ]
@@ -78,6 +82,7 @@ enum BuiltinScenario {
             vcpus: 1
             memory: 1G
             footprint: 16M
+            content: mixed
             fill: 0.02
             uptime: 20d 2h 5m
             io: [ pci_1 ]

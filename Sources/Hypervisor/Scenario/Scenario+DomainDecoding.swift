@@ -7,6 +7,7 @@ extension Scenario.DomainSpec: Decodable {
     case consolePort = "console-port"
     case io, workload, fill, uptime, util
     case footprint
+    case content
   }
   enum DiskKeys: String, CodingKey, CaseIterable { case name, volume }
   enum NetworkKeys: String, CodingKey, CaseIterable { case name, `switch` }
@@ -94,6 +95,15 @@ extension Scenario.DomainSpec: Decodable {
     io = try container.decodeIfPresent([String].self, forKey: .io) ?? []
     workload = try Self.workload(in: container)
     try Self.decodeFootprint(into: &workload, in: container, memory: memory)
+    if let text = try container.decodeIfPresent(String.self, forKey: .content) {
+      guard let content = ContentProfile(rawValue: text) else {
+        throw container.failure(
+          .content,
+          "unknown content '\(text)' (expected "
+            + ContentProfile.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+      }
+      workload.content = content
+    }
     if let util = try container.decodeIfPresent(Double.self, forKey: .util) {
       guard (0...100).contains(util) else {
         throw container.failure(.util, "util must be a percentage between 0 and 100")
