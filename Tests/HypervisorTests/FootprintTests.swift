@@ -36,8 +36,8 @@ import Testing
       host.advance(seconds: seconds)
       #expect(memory.residentPages <= layout.footprintPages)
     }
-    #expect(residentPages(memory).allSatisfy(layout.footprint.contains))
-    #expect(memory.dirty.pages.allSatisfy(layout.footprint.contains))
+    #expect(residentPages(memory).allSatisfy(layout.contains))
+    #expect(memory.dirty.pages.allSatisfy(layout.contains))
   }
 
   /// 100000 hours write every footprint page, once, and nothing outside it.
@@ -48,9 +48,9 @@ import Testing
     let memory = try #require(domain.memory)
     let layout = workload.layout(pageCount: memory.pageCount)
     let written = domain.runRecordingWrites(seconds: Self.hundredThousandHours)
-    #expect(written == Array(layout.footprint))
-    #expect(memory.dirty.pages == Array(layout.footprint))
-    #expect(residentPages(memory) == Array(layout.footprint))
+    #expect(written == layout.footprint)
+    #expect(memory.dirty.pages == layout.footprint)
+    #expect(residentPages(memory) == layout.footprint)
     for page in layout.footprint { #expect(!memory.isZero(page: page)) }
   }
 
@@ -61,7 +61,7 @@ import Testing
     let (host, domain) = try guest(workload)
     let memory = try #require(domain.memory)
     host.advance(seconds: Self.hundredThousandHours)
-    #expect(memory.dirty.pages == Array(workload.layout(pageCount: memory.pageCount).hotSet))
+    #expect(memory.dirty.pages == workload.layout(pageCount: memory.pageCount).hotSet)
   }
 
   /// Jumping over a span dirties as many pages as writing it write by write would, within a
@@ -127,11 +127,43 @@ import Testing
     #expect(Footprint.bytes(64 << 20).pages(of: 32_768) == 8_192)
     #expect(Footprint.bytes(1 << 40).pages(of: 32_768) == 32_768)
     #expect(Footprint.bytes(1).pages(of: 32_768) == 1)
-    // The hot set lies at the start of the footprint, never past its end.
+    // Two runs, the second one partial, far apart; all of them hot.
     var workload = Workload.web
     workload.footprint = .fraction(0.01)
-    let layout = workload.layout(pageCount: 10_000)
-    #expect(layout.hotSet == layout.footprint)
-    #expect(layout.footprint == 1_250..<1_350)
+    let small = workload.layout(pageCount: 10_000)
+    #expect(small.footprint == Array(0..<64) + Array(4_992..<5_028))
+    #expect(small.hotSet == small.footprint)
+  }
+
+  /// The footprint is runs of 64 pages spread over the whole memory, the hot set runs spread
+  /// over the footprint's; membership agrees with the list.
+  @Test(arguments: [
+    (32_768, 0.25, 0.03), (32_768, 0.5, 0.15), (524_288, 416.0 / 4096, 0.1), (1_000, 0.37, 0.2),
+    (100, 0.5, 0.1), (8_192, 1, 0.01),
+  ])
+  func footprintRunsSpreadOverMemory(pages: Int, footprint: Double, hotSet: Double) {
+    var workload = Workload.web
+    workload.footprint = .fraction(footprint)
+    workload.hotSetFraction = hotSet
+    let layout = workload.layout(pageCount: pages)
+    let pagesOfFootprint = layout.footprint
+    #expect(pagesOfFootprint.count == layout.footprintPages)
+    #expect(
+      pagesOfFootprint == pagesOfFootprint.sorted()
+        && Set(pagesOfFootprint).count == pagesOfFootprint.count)
+    #expect(pagesOfFootprint.allSatisfy { $0 >= 0 && $0 < pages })
+    let members = Set(pagesOfFootprint)
+    #expect((0..<pages).allSatisfy { layout.contains($0) == members.contains($0) })
+    let hot = layout.hotSet
+    #expect(hot.count == layout.hotPages && Set(hot).count == hot.count)
+    #expect(hot.allSatisfy(members.contains))
+    // Each half of memory holds its share of the footprint and of the hot set.
+    if pages >= 8_192 {
+      let low = pagesOfFootprint.filter { $0 < pages / 2 }.count
+      #expect(abs(Double(low) / Double(pagesOfFootprint.count) - 0.5) < 0.05)
+      let lowHot = hot.filter { $0 < pages / 2 }.count
+      // (A hot set of a run or two cannot be halved.)
+      #expect(hot.count < 512 || abs(Double(lowHot) / Double(hot.count) - 0.5) < 0.05)
+    }
   }
 }

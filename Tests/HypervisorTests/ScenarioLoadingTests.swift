@@ -165,7 +165,7 @@ import Testing
     #expect(try footprint(", workload: { preset: web, hot-set: 0.4 }") == .fraction(0.4))
     let builtin = ScenarioLoader.builtin()
     let ldom02 = try #require(builtin.hosts[0].domains.first { $0.name == "ldom02" })
-    #expect(ldom02.workload.footprint == .bytes(448 << 20))
+    #expect(ldom02.workload.footprint == .bytes(416 << 20))
   }
 
   /// `content:` names a profile; without it a domain holds random content, as before.

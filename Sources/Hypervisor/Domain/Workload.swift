@@ -57,14 +57,12 @@ public struct Workload: Sendable, Equatable {
   /// Bytes per second this workload dirties at most (before repeats within the hot set).
   public var bytesPerSecond: Double { pagesPerSecond * Double(GuestMemory.pageSize) }
 
-  /// Where the writes land in a memory of `pageCount` pages: the footprint, and the hot set at
-  /// its start. The footprint sits a little above the start of memory, as a heap would.
+  /// Where the writes land in a memory of `pageCount` pages.
   public func layout(pageCount: Int) -> WriteLayout {
     let footprintPages = footprint.pages(of: pageCount)
     let hotPages = min(
       footprintPages, max(1, Int(Double(pageCount) * min(max(hotSetFraction, 0), 1))))
-    let start = min(pageCount - footprintPages, pageCount / 8)
-    return WriteLayout(start: start, footprintPages: footprintPages, hotPages: hotPages)
+    return WriteLayout(pageCount: pageCount, footprintPages: footprintPages, hotPages: hotPages)
   }
 }
 
@@ -94,17 +92,4 @@ public enum Footprint: Sendable, Equatable, CustomStringConvertible {
     case .bytes(let bytes): ByteSize.format(bytes)
     }
   }
-}
-
-/// The page ranges a workload writes in one domain's memory.
-public struct WriteLayout: Sendable, Equatable {
-  /// First page of the footprint, which is also the first page of the hot set.
-  public var start: Int
-  public var footprintPages: Int
-  public var hotPages: Int
-
-  /// Every page the workload can write.
-  public var footprint: Range<Int> { start..<(start + footprintPages) }
-  /// The pages that take the hot writes, at the start of the footprint.
-  public var hotSet: Range<Int> { start..<(start + hotPages) }
 }

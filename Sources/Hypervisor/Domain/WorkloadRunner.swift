@@ -47,9 +47,9 @@ struct WorkloadRunner: Sendable {
     for _ in 0..<writes {
       let page: Int
       if random.nextUnit() < workload.hotWriteFraction {
-        page = layout.start + random.next(below: layout.hotPages)
+        page = layout.hotPage(random.next(below: layout.hotPages))
       } else {
-        page = layout.start + random.next(below: layout.footprintPages)
+        page = layout.footprintPage(random.next(below: layout.footprintPages))
       }
       write(page, on: memory, content: content)
       if record { written.append(page) }
@@ -70,9 +70,12 @@ struct WorkloadRunner: Sendable {
     let coldMiss = Self.missChance(perWrite: coldChance, writes: writes)
     let hotMiss = Self.missChance(perWrite: hotChance, writes: writes)
     var written: [Int] = []
-    for page in layout.footprint {
-      let miss = layout.hotSet.contains(page) ? hotMiss : coldMiss
+    var nextHotRun = 0
+    for index in 0..<layout.footprintPages {
+      let hot = layout.isHot(footprintIndex: index, nextHotRun: &nextHotRun)
+      let miss = hot ? hotMiss : coldMiss
       guard miss < 1 else { continue }
+      let page = layout.footprintPage(index)
       if miss > 0, random.nextUnit() < miss { continue }
       write(page, on: memory, content: content)
       if record { written.append(page) }

@@ -42,7 +42,7 @@ enum BuiltinScenario {
             vcpus: 1
             memory: 1G
             workload: web
-            footprint: 96M
+            footprint: 64M
             content: mixed
             fill: 0.1
             uptime: 2h 7m
@@ -52,9 +52,9 @@ enum BuiltinScenario {
             vcpus: 8
             memory: 4G
             workload: database
-            footprint: 448M
+            footprint: 416M
             content: mixed
-            fill: 0.05
+            fill: 0.1
             uptime: 12d 3h 40m
             disks: [ { name: vdisk1, volume: vol02@primary-vds0 } ]
             networks: [ { name: vnet1, switch: primary-vsw0 } ]
@@ -62,7 +62,7 @@ enum BuiltinScenario {
             vcpus: 2
             memory: 2G
             workload: web
-            footprint: 96M
+            footprint: 64M
             content: mixed
             fill: 0.02
             uptime: 3d 1h 12m
@@ -72,7 +72,7 @@ enum BuiltinScenario {
             vcpus: 4
             memory: 1G
             workload: stress
-            footprint: 160M
+            footprint: 256M
             content: mixed
             fill: 0.05
             uptime: 6h 30m
