@@ -133,6 +133,8 @@ import Testing
     let small = workload.layout(pageCount: 10_000)
     #expect(small.footprint == Array(0..<64) + Array(4_992..<5_028))
     #expect(small.hotSet == small.footprint)
+    let none = workload.layout(pageCount: 0)
+    #expect(none.footprint.isEmpty && none.hotSet.isEmpty && !none.contains(0))
   }
 
   /// The footprint is runs of 64 pages spread over the whole memory, the hot set runs spread

@@ -60,6 +60,7 @@ public struct Workload: Sendable, Equatable {
   /// Where the writes land in a memory of `pageCount` pages.
   public func layout(pageCount: Int) -> WriteLayout {
     let footprintPages = footprint.pages(of: pageCount)
+    // At least one hot page, unless the memory has none (then neither has the footprint).
     let hotPages = min(
       footprintPages, max(1, Int(Double(pageCount) * min(max(hotSetFraction, 0), 1))))
     return WriteLayout(pageCount: pageCount, footprintPages: footprintPages, hotPages: hotPages)

@@ -16,7 +16,8 @@ public struct WriteLayout: Sendable, Equatable {
   private let hotRuns: Int
 
   init(pageCount: Int, footprintPages: Int, hotPages: Int) {
-    precondition(0 < hotPages && hotPages <= footprintPages && footprintPages <= pageCount)
+    // A memory of no pages has no footprint and no hot set; any other has both.
+    precondition(0 <= hotPages && hotPages <= footprintPages && footprintPages <= pageCount)
     self.pageCount = pageCount
     self.footprintPages = footprintPages
     self.hotPages = hotPages
