@@ -107,6 +107,37 @@ import Testing
         domains: "    - { name: d1, vcpus: 1, memory: 1G, state: running }"),
       "bad.yaml:9: bad state 'running' (expected active, bound or inactive)"
     ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, footprint: 0 }"),
+      "bad.yaml:9: footprint must be a fraction in (0, 1] or a size such as 256M"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, footprint: lots }"),
+      "bad.yaml:9: bad footprint 'lots' (a fraction in (0, 1] or a size such as 256M)"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, footprint: 2G }"),
+      "bad.yaml:9: footprint 2G is more than the domain's memory 1G"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, footprint: 4096 }"),
+      "bad.yaml:9: footprint 4096 is less than one 8K page"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, workload: web, footprint: 16M }"),
+      "bad.yaml:9: footprint 16M does not hold the hot set (hot-set 0.03 of the memory)"
+    ),
+    (
+      ScenarioLoadingTests.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, content: noise }"),
+      "bad.yaml:9: unknown content 'noise' (expected random, mostly-zero, text, code, mixed,"
+        + " files)"
+    ),
   ])
   func refusesBadScenarios(text: String, expected: String) {
     #expect(throws: (any Error).self) { try ScenarioLoader.load(text: text, file: "bad.yaml") }
@@ -115,6 +146,45 @@ import Testing
     } catch {
       #expect(error.description == expected)
     }
+  }
+
+  /// `footprint:` as a fraction or a size; without it the preset's, grown to hold a larger
+  /// custom hot set.
+  @Test func footprintIsAFractionOrASize() throws {
+    func footprint(_ fields: String) throws -> Footprint? {
+      let text = Self.hostWith(domains: "    - { name: d1, vcpus: 1, memory: 1G\(fields) }")
+      let scenario = try ScenarioLoader.load(text: text, file: "f.yaml")
+      return scenario.hosts[0].domains.first { $0.name == "d1" }?.workload.footprint
+    }
+    #expect(try footprint(", workload: web") == .fraction(0.25))
+    #expect(try footprint("") == .fraction(0.05))
+    #expect(try footprint(", workload: web, footprint: 0.5") == .fraction(0.5))
+    #expect(try footprint(", workload: web, footprint: 1") == .fraction(1))
+    #expect(try footprint(", workload: web, footprint: 96M") == .bytes(96 << 20))
+    #expect(try footprint(", footprint: 16777216") == .bytes(16 << 20))
+    #expect(try footprint(", workload: { preset: web, hot-set: 0.4 }") == .fraction(0.4))
+    let builtin = ScenarioLoader.builtin()
+    let ldom02 = try #require(builtin.hosts[0].domains.first { $0.name == "ldom02" })
+    #expect(ldom02.workload.footprint == .bytes(416 << 20))
+  }
+
+  /// `content:` names a profile; without it a domain holds random content, as before.
+  @Test func contentNamesAProfile() throws {
+    for profile in ContentProfile.allCases {
+      let text = Self.hostWith(
+        domains: "    - { name: d1, vcpus: 1, memory: 1G, content: \(profile.rawValue) }")
+      let scenario = try ScenarioLoader.load(text: text, file: "c.yaml")
+      #expect(scenario.hosts[0].domains[1].workload.content == profile)
+    }
+    let plain = try ScenarioLoader.load(
+      text: Self.hostWith(domains: "    - { name: d1, vcpus: 1, memory: 1G }"), file: "c.yaml")
+    #expect(plain.hosts[0].domains[1].workload.content == .random)
+    // The built-in guests hold a realistic mix.
+    let guests = ScenarioLoader.builtin().hosts[0].domains.filter {
+      !$0.isControl && $0.state == .active
+    }
+    #expect(guests.count == 5)
+    #expect(guests.allSatisfy { $0.workload.content == .mixed })
   }
 
   @Test func missingFileIsOneLine() {

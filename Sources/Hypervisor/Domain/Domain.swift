@@ -98,6 +98,7 @@ public final class Domain {
 
   /// Lets the guest run for `seconds`: its workload stores into memory and uptime advances.
   func run(seconds: Double) {
+    guard seconds > 0, seconds.isFinite else { return }
     guard state == .active else {
       if state == .suspended { uptime += seconds }
       return
@@ -133,11 +134,15 @@ public final class Domain {
     }
   }
 
+  /// Far beyond any uptime ldm shows (3 × 10^10 years), and still a whole number of seconds.
+  static let longestUptime = 1e18
+
   /// An immutable copy of what `ldm list` and the console show.
   public func snapshot() -> DomainSnapshot {
     DomainSnapshot(
       name: name, state: state, flags: flags, console: consoleLabel, vcpuCount: vcpuCount,
-      memorySize: memorySize, utilisation: utilisation, uptimeSeconds: Int(uptime),
+      memorySize: memorySize, utilisation: utilisation,
+      uptimeSeconds: Int(min(uptime, Self.longestUptime)),
       isControl: isControl, migrationRole: migrationRole, cpuArch: cpuArch, os: os,
       strands: strands, memoryBlocks: memoryBlocks, disks: disks, networks: networks,
       consolePort: consolePort, consoleGroup: consoleGroup, ioDevices: ioDevices,

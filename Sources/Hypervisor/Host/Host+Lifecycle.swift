@@ -158,7 +158,8 @@ extension Host {
     switch domain.state {
     case .bound:
       domain.memory?.fill(
-        fraction: domain.bootFill, seed: DeterministicRandom.hash(domain.name) ^ 0xB007)
+        fraction: domain.bootFill, seed: DeterministicRandom.hash(domain.name) ^ 0xB007,
+        content: domain.workload.content)
       domain.memory?.dirty.clearAll()
       domain.uptime = 0
       domain.state = .active

@@ -132,11 +132,12 @@ public final class GuestMemory {
     return true
   }
 
-  /// Fills about `fraction` of the pages with deterministic pseudo-random bytes, as a booted
-  /// guest's kernel, caches and heap would. Marks them dirty.
-  public func fill(fraction: Double, seed: UInt64) {
+  /// Fills about `fraction` of the pages with deterministic content of the profile, as a
+  /// booted guest's kernel, caches and heap would. Marks them dirty.
+  public func fill(fraction: Double, seed: UInt64, content: ContentProfile = .random) {
     guard fraction > 0, pageCount > 0 else { return }
-    var random = DeterministicRandom(seed: seed)
+    var filler = ContentFiller(profile: content, seed: seed)
+    defer { filler.finish() }
     let chosen = min(pageCount, Int((Double(pageCount) * min(fraction, 1)).rounded()))
     // Whole runs of pages, like real allocations, chosen at stable positions.
     let runLength = 64
@@ -148,8 +149,8 @@ public final class GuestMemory {
       let start = slot * runLength
       let length = min(runLength, remaining, pageCount - start)
       for page in start..<(start + length) {
-        let storage = storageForGuestWrite(ofPage: page).assumingMemoryBound(to: UInt64.self)
-        for word in 0..<(Self.pageSize / 8) { storage[word] = random.next() | 1 }
+        let fresh = !isResident(page)
+        filler.fill(storageForGuestWrite(ofPage: page), index: page, fresh: fresh)
       }
       remaining -= length
     }

@@ -42,6 +42,8 @@ enum BuiltinScenario {
             vcpus: 1
             memory: 1G
             workload: web
+            footprint: 64M
+            content: mixed
             fill: 0.1
             uptime: 2h 7m
             disks: [ { name: vdisk1, volume: vol01@primary-vds0 } ]
@@ -50,7 +52,9 @@ enum BuiltinScenario {
             vcpus: 8
             memory: 4G
             workload: database
-            fill: 0.05
+            footprint: 416M
+            content: mixed
+            fill: 0.1
             uptime: 12d 3h 40m
             disks: [ { name: vdisk1, volume: vol02@primary-vds0 } ]
             networks: [ { name: vnet1, switch: primary-vsw0 } ]
@@ -58,6 +62,8 @@ enum BuiltinScenario {
             vcpus: 2
             memory: 2G
             workload: web
+            footprint: 64M
+            content: mixed
             fill: 0.02
             uptime: 3d 1h 12m
             disks: [ { name: vdisk1, volume: vol03@primary-vds0 } ]
@@ -66,6 +72,8 @@ enum BuiltinScenario {
             vcpus: 4
             memory: 1G
             workload: stress
+            footprint: 256M
+            content: mixed
             fill: 0.05
             uptime: 6h 30m
             disks: [ { name: vdisk1, volume: vol04@primary-vds0 } ]
@@ -73,6 +81,8 @@ enum BuiltinScenario {
           - name: ldom05
             vcpus: 1
             memory: 1G
+            footprint: 16M
+            content: mixed
             fill: 0.02
             uptime: 20d 2h 5m
             io: [ pci_1 ]

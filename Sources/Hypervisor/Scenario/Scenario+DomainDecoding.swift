@@ -6,6 +6,8 @@ extension Scenario.DomainSpec: Decodable {
     case consoleGroup = "console-group"
     case consolePort = "console-port"
     case io, workload, fill, uptime, util
+    case footprint
+    case content
   }
   enum DiskKeys: String, CodingKey, CaseIterable { case name, volume }
   enum NetworkKeys: String, CodingKey, CaseIterable { case name, `switch` }
@@ -92,6 +94,16 @@ extension Scenario.DomainSpec: Decodable {
     consolePort = try container.decodeIfPresent(Int.self, forKey: .consolePort)
     io = try container.decodeIfPresent([String].self, forKey: .io) ?? []
     workload = try Self.workload(in: container)
+    try Self.decodeFootprint(into: &workload, in: container, memory: memory)
+    if let text = try container.decodeIfPresent(String.self, forKey: .content) {
+      guard let content = ContentProfile(rawValue: text) else {
+        throw container.failure(
+          .content,
+          "unknown content '\(text)' (expected "
+            + ContentProfile.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+      }
+      workload.content = content
+    }
     if let util = try container.decodeIfPresent(Double.self, forKey: .util) {
       guard (0...100).contains(util) else {
         throw container.failure(.util, "util must be a percentage between 0 and 100")
@@ -150,6 +162,61 @@ extension Scenario.DomainSpec: Decodable {
       workload.hotWriteFraction = hot
     }
     return workload
+  }
+}
+
+extension Scenario.DomainSpec {
+  /// `footprint:` is a fraction of the domain's memory or a size; it must hold the hot set.
+  /// Without it the preset's footprint applies, grown to hold a larger custom hot set.
+  static func decodeFootprint(
+    into workload: inout Workload, in container: KeyedDecodingContainer<Keys>, memory: UInt64
+  ) throws {
+    guard container.contains(.footprint) else {
+      if case .fraction(let fraction) = workload.footprint, fraction < workload.hotSetFraction {
+        workload.footprint = .fraction(workload.hotSetFraction)
+      }
+      return
+    }
+    let footprint: Footprint
+    let share: Double
+    if let number = try? container.decode(Double.self, forKey: .footprint) {
+      if number > 0, number <= 1 {
+        footprint = .fraction(number)
+        share = number
+      } else if number > 1, number < 0x1p64, number == number.rounded() {
+        footprint = .bytes(UInt64(number))
+        share = number / Double(memory)
+      } else {
+        throw container.failure(
+          .footprint, "footprint must be a fraction in (0, 1] or a size such as 256M")
+      }
+    } else {
+      let text = try container.decode(String.self, forKey: .footprint)
+      guard let bytes = ByteSize.parse(text) else {
+        throw container.failure(
+          .footprint, "bad footprint '\(text)' (a fraction in (0, 1] or a size such as 256M)")
+      }
+      footprint = .bytes(bytes)
+      share = Double(bytes) / Double(memory)
+    }
+    if case .bytes(let bytes) = footprint {
+      guard bytes >= UInt64(GuestMemory.pageSize) else {
+        throw container.failure(.footprint, "footprint \(bytes) is less than one 8K page")
+      }
+      guard bytes <= memory else {
+        throw container.failure(
+          .footprint,
+          "footprint \(ByteSize.format(bytes)) is more than the domain's memory"
+            + " \(ByteSize.format(memory))")
+      }
+    }
+    guard share >= workload.hotSetFraction else {
+      throw container.failure(
+        .footprint,
+        "footprint \(footprint) does not hold the hot set"
+          + " (hot-set \(workload.hotSetFraction) of the memory)")
+    }
+    workload.footprint = footprint
   }
 }
 
