@@ -118,7 +118,8 @@ public final class BatchDecompressor {
     guard ZSTD_isError(decoded) == 0 else {
       throw .corrupt(codec: codec, reason: String(cString: ZSTD_getErrorName(decoded)))
     }
-    // Further frames after the first can make the total differ from what the first states.
+    // zstd holds each frame to the size it states; this holds the whole block, whatever frames
+    // follow the first, to the declared size.
     guard decoded == declaredSize else {
       throw .sizeMismatch(codec: codec, actual: decoded, declared: declaredSize)
     }
