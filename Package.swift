@@ -24,6 +24,11 @@ let package = Package(
       name: "CNcursesW",
       providers: [.apt(["libncurses-dev"])]
     ),
+    // lz4 and zstd the same way: no pkg-config (a .pc file's flags can make SwiftPM warn), the
+    // module map links the library and the header is in /usr/include.
+    .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
+    .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "Compression", dependencies: ["CLZ4", "CZstd"]),
     .target(
       name: "Hypervisor",
       dependencies: [.product(name: "Yams", package: "Yams")],
@@ -77,6 +82,7 @@ let package = Package(
       name: "ConsoleTests",
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets into .build-fuzz/fuzzers/ (see Fuzz/README.md).
 #
-#   Fuzz/build.sh [TARGET...]     TARGET: ldm-command run-script scenario theme (default: all)
+#   Fuzz/build.sh [TARGET...]     TARGET: ldm-command run-script scenario theme compression (default: all)
 #
 # SwiftPM cannot link a libFuzzer executable (libFuzzer brings its own main, and the entry
 # point must be a @_cdecl("LLVMFuzzerTestOneInput") function), so SwiftPM builds the modules,
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
-all=(ldm-command run-script scenario theme)
+all=(ldm-command run-script scenario theme compression)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 entry() {
@@ -19,6 +19,7 @@ entry() {
     run-script) echo Fuzz/Targets/RunScriptFuzz.swift ;;
     scenario) echo Fuzz/Targets/ScenarioFuzz.swift ;;
     theme) echo Fuzz/Targets/ThemeFuzz.swift ;;
+    compression) echo Fuzz/Targets/CompressionFuzz.swift ;;
     *) echo "Fuzz/build.sh: unknown target '$1' (expected: ${all[*]})" >&2; exit 2 ;;
   esac
 }
@@ -28,6 +29,10 @@ for target in "${targets[@]}"; do entry "$target" >/dev/null; done
 #    swift-collections): Swift with coverage and ASan, C (libyaml, BoringSSL) with ASan and
 #    coverage too, so the fuzzer also sees branches inside the YAML parser.
 swift build -c release --scratch-path "$scratch" --target Console \
+  -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+# Compression, which nothing above depends on yet; liblz4 and libzstd are Debian's, not
+# instrumented, so the fuzzer sees the Swift side's branches only.
+swift build -c release --scratch-path "$scratch" --target Compression \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
 
 # 2. The objects of those modules. Only library modules are built by step 1, but a scratch
@@ -43,7 +48,8 @@ while IFS= read -r object; do objects+=("$object"); done < <(
 maps=()
 while IFS= read -r map; do maps+=(-Xcc "-fmodule-map-file=$map" -Xcc "-I$(dirname "$map")"); done < <(
   { find "$scratch/checkouts" -path '*/Sources/*/include/module.modulemap'
-    find "$release" -maxdepth 2 -name module.modulemap; } | sort)
+    find "$release" -maxdepth 2 -name module.modulemap
+    find Sources -maxdepth 2 -name module.modulemap; } | sort)
 
 # 3. One executable per target.
 mkdir -p "$scratch/fuzzers"
