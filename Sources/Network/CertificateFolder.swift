@@ -41,7 +41,7 @@ public struct CertificateFolder: Sendable {
 public struct CertificateFolderError: Error, Hashable, CustomStringConvertible, Sendable {
   public let description: String
 
-  init(_ description: String) {
+  public init(_ description: String) {
     self.description = ConnectionFailure.oneLine(description)
   }
 }

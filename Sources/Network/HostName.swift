@@ -58,6 +58,11 @@ public struct HostNameError: Error, Hashable, CustomStringConvertible, Sendable 
   public let name: String
   public let problem: String
 
+  public init(name: String, problem: String) {
+    self.name = name
+    self.problem = problem
+  }
+
   public var description: String {
     "bad host name '\(ConnectionFailure.oneLine(name))': \(problem)"
   }
