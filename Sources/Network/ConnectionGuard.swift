@@ -66,7 +66,7 @@ public struct ConnectionFailure: Error, CustomStringConvertible, Sendable {
     case NIOSSLError.uncleanShutdown:
       text = "the peer closed the connection without ending TLS (killed, or the link broke)"
     case let error as NIOSSLExtraError where error == .failedToValidateHostname:
-      text = "TLS handshake failed: \(error.description)"
+      text = "TLS handshake failed: the server's certificate is for another host"
     case let error as BoringSSLError:
       text = "TLS failed: \(describe(error))"
     case let error as IOError:
@@ -77,9 +77,9 @@ public struct ConnectionFailure: Error, CustomStringConvertible, Sendable {
     return oneLine(text)
   }
 
-  /// BoringSSL's reasons without its numbers and source paths: `error:10000410:SSL
-  /// routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE at …` becomes
-  /// `sslv3 alert handshake failure`.
+  /// BoringSSL's reasons without its numbers and source paths: `Error: 268435648
+  /// error:100000c0:SSL routines:OPENSSL_internal:PEER_DID_NOT_RETURN_A_CERTIFICATE at …`
+  /// becomes `peer did not return a certificate`.
   static func describe(_ error: BoringSSLError) -> String {
     let stack: NIOBoringSSLErrorStack
     switch error {
@@ -90,12 +90,12 @@ public struct ConnectionFailure: Error, CustomStringConvertible, Sendable {
       return String(describing: error)
     }
     let reasons = stack.map { entry -> String in
+      if entry == .eofDuringHandshake { return "the peer closed the connection" }
       let text = entry.description
       guard let start = text.range(of: "error:") else { return text }
       var reason = text[start.upperBound...]
       if let at = reason.range(of: " at ") { reason = reason[..<at.lowerBound] }
-      let fields = reason.split(separator: ":", omittingEmptySubsequences: false)
-      let name = fields.count >= 5 ? String(fields[4]) : String(reason)
+      let name = reason.split(separator: ":", omittingEmptySubsequences: false).last ?? reason
       return name.replacingOccurrences(of: "_", with: " ").lowercased()
     }
     return reasons.isEmpty ? String(describing: error) : reasons.joined(separator: "; ")

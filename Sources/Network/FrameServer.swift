@@ -9,10 +9,13 @@ import NIOSSL
 /// another CA's, plaintext to a TLS port, garbage, an oversized or empty frame, silence during
 /// the handshake) ends that connection alone, with one line in the log.
 public final class FrameServer: Sendable {
-  /// A ready connection, on its way to the handler.
+  /// An accepted connection, with its peer once it is ready.
+  ///
+  /// NIO starts a connection only when its initializer's future completes, so the initializer
+  /// cannot wait for the handshake: the wait happens in the connection's own task.
   private struct Accepted: Sendable {
     let channel: FrameChannel
-    let peer: FramePeer
+    let ready: EventLoopFuture<FramePeer>
   }
 
   private let listener: NIOAsyncChannel<Accepted, Never>
@@ -73,11 +76,17 @@ public final class FrameServer: Sendable {
           group.addTask {
             // A connection's own failure has been logged by its ConnectionGuard; it must not
             // end the server.
+            guard let peer = try? await accepted.ready.get() else {
+              try? await accepted.channel.channel.close()
+              return
+            }
             try? await accepted.channel.executeThenClose { inbound, outbound in
-              await handler(accepted.peer, inbound, outbound)
+              await handler(peer, inbound, outbound)
             }
           }
         }
+        // The listener is closed: its connections end with it.
+        group.cancelAll()
       }
     }
   }
@@ -87,13 +96,13 @@ public final class FrameServer: Sendable {
     try? await listener.channel.close()
   }
 
-  /// Sets up one accepted connection; its future succeeds when the connection is ready. A
-  /// connection that never gets ready is closed here and never reaches the handler.
+  /// Sets up one accepted connection. Its `ready` future succeeds when the connection is
+  /// ready for frames; a connection that never gets ready never reaches the handler.
   private static func accept(
     _ channel: Channel, security: ServerSecurity, limit: FrameLimit,
     handshakeTimeout: TimeAmount, log: @escaping ConnectionLog
   ) -> EventLoopFuture<Accepted> {
-    channel.eventLoop.makeCompletedFuture { () -> EventLoopFuture<Accepted> in
+    channel.eventLoop.makeCompletedFuture {
       let address = FramedPipeline.text(channel.remoteAddress)
       let ready = channel.eventLoop.makePromise(of: Void.self)
       switch security {
@@ -106,14 +115,11 @@ public final class FrameServer: Sendable {
       }
       let framed = try FramedPipeline.addFraming(
         to: channel, limit: limit, label: "connection from \(address)", log: log)
-      return ready.futureResult.map {
-        Accepted(
-          channel: framed,
-          peer: FramePeer(
-            address: address, certificateName: FramedPipeline.certificateName(of: channel)))
+      let peer = ready.futureResult.map {
+        FramePeer(address: address, certificateName: FramedPipeline.certificateName(of: channel))
       }
+      return Accepted(channel: framed, ready: peer)
     }
-    .flatMap { $0 }
     .flatMapErrorThrowing { error in
       channel.close(promise: nil)
       throw error

@@ -117,9 +117,10 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     let timeout = timeout
     timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
       guard let self, !self.settled else { return }
+      let failure = ConnectionFailure("no TLS handshake within \(Self.seconds(timeout))")
+      self.settle(.failure(failure))
       // Through the pipeline, so the ConnectionGuard logs it and closes the connection.
-      context.fireErrorCaught(
-        ConnectionFailure("no TLS handshake within \(Self.seconds(timeout))"))
+      context.fireErrorCaught(failure)
     }
   }
 
