@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import NIOPosix
 import NIOSSL
 
 /// Where a connection's one-line reasons go (a daemon's log, a test's list). Called on the
@@ -70,7 +72,18 @@ public struct ConnectionFailure: Error, CustomStringConvertible, Sendable {
     case let error as BoringSSLError:
       text = "TLS failed: \(describe(error))"
     case let error as IOError:
-      text = error.description
+      // The system's words for errno; the name of the call that failed says nothing to a user.
+      text = String(cString: strerror(error.errnoCode)).lowercased()
+    case let error as NIOConnectionError:
+      if let failure = error.connectionErrors.first {
+        return reason(for: failure.error)
+      } else if let lookup = error.dnsAError ?? error.dnsAAAAError {
+        text = "cannot resolve \(error.host): \(reason(for: lookup))"
+      } else {
+        text = "\(error.host) has no address"
+      }
+    case ChannelError.connectTimeout(let amount):
+      text = "no answer within \(HandshakeWatcher.seconds(amount))"
     default:
       text = String(describing: error)
     }

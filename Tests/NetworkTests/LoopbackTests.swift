@@ -74,7 +74,7 @@ import Testing
       let refused = try await attempt(port: server.port, security: security, expecting: name)
       #expect(refused.framesReceived == 0, "\(refused.ending)")
       #expect(peers.all.isEmpty)
-      let lines = log.lines(containing: reason)
+      let lines = try await log.waitForLines(containing: reason)
       #expect(lines.count == 1, "server log: \(log.lines)")
       #expect(lines.first?.hasPrefix("connection from 127.0.0.1:") == true)
 
@@ -145,7 +145,10 @@ import Testing
       let refused = try await attempt(port: server.port, security: client)
       #expect(refused.ending.hasPrefix("connect failed:"), "\(refused.ending)")
       // The ClientHello's first four bytes (16 03 01 ..) read as a length of ~369 million.
-      #expect(log.lines(containing: "is over the maximum \(testLimit.maximumLength)").count == 1)
+      #expect(
+        try await log.waitForLines(containing: "is over the maximum \(testLimit.maximumLength)")
+          .count == 1
+      )
     }
   }
 
@@ -155,7 +158,8 @@ import Testing
       let received = try await rawExchange(port: server.port, bytes: [], closeOutput: false)
       #expect(received.isEmpty)
       #expect(peers.all.isEmpty)
-      #expect(log.lines(containing: "closed: no TLS handshake within 300 ms").count == 1)
+      #expect(
+        try await log.waitForLines(containing: "closed: no TLS handshake within 300 ms").count == 1)
     }
   }
 
@@ -189,7 +193,9 @@ import Testing
         #expect(afterTheGreeting == 0)
         let over = testLimit.maximumLength + 1
         #expect(
-          log.lines(containing: "closed: frame length \(over) is over the maximum").count == 1)
+          try await log.waitForLines(containing: "closed: frame length \(over) is over the maximum")
+            .count
+            == 1)
 
         try await outbound.write(ByteBuffer(bytes: [9, 9]))
         #expect(try await frames.next()?.bytes == [9, 9])
@@ -207,7 +213,10 @@ import Testing
       let greeting = framed([Array("hello stranger".utf8)])
       #expect(greeting.starts(with: received))
       #expect(
-        log.lines(containing: "closed: frame length 4294967295 is over the maximum").count == 1)
+        try await log.waitForLines(
+          containing: "closed: frame length 4294967295 is over the maximum"
+        ).count
+          == 1)
       let result = try await echo(port: server.port, security: .plaintext, frames: [[1]])
       #expect(result.echoes == [[1]])
     }

@@ -62,7 +62,7 @@ import Testing
       let result = try await echo(port: server.port, security: client, frames: [[1, 2, 3]])
       #expect(result.echoes == [[1, 2, 3]])
 
-      let lines = log.lines
+      let lines = try await log.waitForLines(atLeast: failures)
       #expect(lines.count == failures, "seed \(seed)")
       // "connection from 127.0.0.1:PORT closed: …": the port names the connection.
       let connections = Set(lines.map { $0.split(separator: " ").dropFirst(2).first })

@@ -16,6 +16,22 @@ final class LogRecorder: Sendable {
   func lines(containing text: String) -> [String] {
     lines.filter { $0.contains(text) }
   }
+
+  /// The lines, once at least `count` have been logged (or after `seconds`, whatever they are
+  /// then). A peer may see its connection end before the other side has logged why.
+  func waitForLines(atLeast count: Int, within seconds: Int = 10) async throws -> [String] {
+    for _ in 0..<seconds * 100 where lines.count < count {
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    return lines
+  }
+
+  func waitForLines(containing text: String, atLeast count: Int = 1) async throws -> [String] {
+    for _ in 0..<1000 where lines(containing: text).count < count {
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    return lines(containing: text)
+  }
 }
 
 /// A bound on a step that waits for the network, so a test that goes wrong fails instead of
