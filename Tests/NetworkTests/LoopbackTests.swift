@@ -117,6 +117,18 @@ import Testing
     }
   }
 
+  @Test func nothingListeningIsOneLine() async throws {
+    let server = try await FrameServer.bind(
+      host: "127.0.0.1", port: 0, security: .plaintext, limit: testLimit, log: { _ in })
+    let port = server.port
+    // Closed before anyone connects: the port has no listener now.
+    await server.close()
+    let refused = try await attempt(port: port, security: .plaintext)
+    #expect(
+      refused.ending == "connect failed: cannot connect to sparc-t4-b (127.0.0.1:\(port)): "
+        + "connection refused")
+  }
+
   @Test func aServerWithAnotherCAsCertificateIsRefusedByTheClient() async throws {
     let client = try pki.client()
     try await withEchoServer(security: try TestPKI().server(hostB)) { server, _, _ in

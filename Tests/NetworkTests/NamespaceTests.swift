@@ -85,7 +85,9 @@ struct NamespaceTests {
             == "no answer within 1000 ms")
         let refused = try startClient(in: pair, port: port, certificates: certificates)
         let attempt = try refused.waitForLine { $0 == "connected" || $0.hasPrefix("error:") }
-        #expect(attempt.hasPrefix("error: cannot connect to sparc-t4-a"), "\(attempt)")
+        #expect(
+          attempt == "error: cannot connect to sparc-t4-a (\(pair.address(.a)):\(port)): "
+            + "network is unreachable")
 
         try pair.setLink(.b, up: true)
         let again = try startClient(in: pair, port: port, certificates: certificates)
