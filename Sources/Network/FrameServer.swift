@@ -62,7 +62,9 @@ public final class FrameServer: Sendable {
   /// connection. A connection is closed when its handler returns.
   ///
   /// The handler reads frames from `inbound` (it throws the reason if the connection fails) and
-  /// writes frames to `outbound`. Whatever it does, only its own connection is affected.
+  /// writes frames to `outbound`. Whatever it does, only its own connection is affected. It
+  /// should return when its task is cancelled (reading `inbound` then ends), or shutting down
+  /// waits for it.
   public func serve(
     _ handler:
       @escaping @Sendable (
@@ -76,7 +78,13 @@ public final class FrameServer: Sendable {
           group.addTask {
             // A connection's own failure has been logged by its ConnectionGuard; it must not
             // end the server.
-            guard let peer = try? await accepted.ready.get() else {
+            // Shutting down must not wait for a handshake to finish or time out.
+            let ready = try? await withTaskCancellationHandler {
+              try await accepted.ready.get()
+            } onCancel: {
+              accepted.channel.channel.close(promise: nil)
+            }
+            guard let peer = ready else {
               try? await accepted.channel.channel.close()
               return
             }
