@@ -16,6 +16,10 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     // ncursesw without pkg-config: its .pc file carries -D flags that SwiftPM refuses with a
@@ -60,10 +64,25 @@ let package = Package(
       ]
     ),
     .target(name: "ConsoleTerminal", dependencies: ["Console", "CNcursesW"]),
+    // The transport under the migration protocol (issue 11): framing, mutual TLS and the
+    // certificates for it. Nothing of the engine: it carries frames it does not interpret.
+    .target(
+      name: "Network",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
     .executableTarget(
       name: "ldm-console",
       dependencies: [
         "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "ConsoleTerminal",
+        "Network",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -83,6 +102,19 @@ let package = Package(
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),
+    // A framed echo server and client, run inside network namespaces by the tests that need
+    // a second process on the other end of a veth pair.
+    .executableTarget(name: "frame-echo", dependencies: ["Network"], path: "Tests/FrameEcho"),
+    .testTarget(
+      name: "NetworkTests",
+      dependencies: [
+        "Network", "TestSupport", "frame-echo",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

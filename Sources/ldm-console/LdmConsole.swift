@@ -16,7 +16,7 @@ struct LdmConsole: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConsoleCommand.self, RunCommand.self, BenchCommand.self, SoakCommand.self,
-      DemoCommand.self,
+      DemoCommand.self, CertsCommand.self,
     ],
     defaultSubcommand: ConsoleCommand.self)
 
