@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
-all=(ldm-command run-script scenario theme compression)
+all=(ldm-command run-script scenario theme compression protocol)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 entry() {
@@ -20,6 +20,7 @@ entry() {
     scenario) echo Fuzz/Targets/ScenarioFuzz.swift ;;
     theme) echo Fuzz/Targets/ThemeFuzz.swift ;;
     compression) echo Fuzz/Targets/CompressionFuzz.swift ;;
+    protocol) echo Fuzz/Targets/ProtocolFuzz.swift ;;
     *) echo "Fuzz/build.sh: unknown target '$1' (expected: ${all[*]})" >&2; exit 2 ;;
   esac
 }

@@ -207,6 +207,31 @@ struct AppDialogKeyTests {
     #expect(state.dialog == .message(title: "Cancel of ldom01 refused", lines: [line]))
   }
 
+  @Test func faultMenuAimsAtTheLinkOrOneMigration() throws {
+    let datacenter = try AppFixtures.datacenter()
+    _ = try datacenter.startMigration(AppFixtures.rename)
+    _ = try datacenter.startMigration(MigrationHarness.request("ldom02"))
+    var state = AppFixtures.state(datacenter)
+    AppFixtures.send(.key(.character("f")), to: &state)
+    guard case .faultMenu(let menu) = state.dialog else {
+      Issue.record("no fault menu")
+      return
+    }
+    #expect(menu.aims == [.link, .migration(domain: "ldom01"), .migration(domain: "ldom02")])
+    #expect(ConsoleApp.view(state).rendered().contains("‹ the link (every migration) ›"))
+    AppFixtures.send(.key(.character("a")), to: &state)
+    AppFixtures.send(.key(.character("a")), to: &state)
+    #expect(ConsoleApp.view(state).rendered().contains("‹ the migration of ldom02 ›"))
+    AppFixtures.send(.key(.character("A")), to: &state)
+    let commands = AppFixtures.send(.key(.enter), to: &state)
+    #expect(commands == [.engine(.fault(.linkDown, .migration(domain: "ldom01"), .now, ticket: 1))])
+    // Aimed at one migration, the link fault ends that one only.
+    var engine = EngineState(datacenter: datacenter)
+    for case .engine(let command) in commands { _ = engine.handle(command) }
+    #expect(datacenter.migration(MigrationID(1))?.outcome?.failure != nil)
+    #expect(datacenter.migration(MigrationID(2))?.isFinished == false)
+  }
+
   @Test func faultMenuPicksAFaultAndWhenItFires() throws {
     var state = AppFixtures.state(try AppFixtures.datacenter())
     AppFixtures.send(.key(.character("f")), to: &state)

@@ -99,7 +99,8 @@ import Testing
   }
 
   @Test func everyKindOfEventHasItsPlaceInTheSchema() throws {
-    guard case .object(let root) = try JSONValue.parse(try Fixtures.text("docs/events.schema.json")),
+    guard
+      case .object(let root) = try JSONValue.parse(try Fixtures.text("docs/events.schema.json")),
       case .array(let branches)? = root["oneOf"]
     else {
       Issue.record("the schema has no oneOf")
@@ -117,16 +118,26 @@ import Testing
 
   @Test func theValidatorRefusesWhatTheSchemaForbids() throws {
     let validator = try schema()
-    func problems(_ line: String) throws -> [String] { validator.problems(try JSONValue.parse(line)) }
+    func problems(_ line: String) throws -> [String] {
+      validator.problems(try JSONValue.parse(line))
+    }
     let good =
       #"{"time":1.000000,"kind":"suspended","host":"a","migration":1,"domain":"d","#
       + #""phase":"suspension","dirtyPages":3,"vcpus":1,"message":"suspended"}"#
     #expect(try problems(good) == [])
     #expect(try !problems(good.replacingOccurrences(of: #""vcpus":1,"#, with: "")).isEmpty)
-    #expect(try !problems(good.replacingOccurrences(of: #""dirtyPages":3"#, with: #""dirtyPages":-3"#)).isEmpty)
-    #expect(try !problems(good.replacingOccurrences(of: #""domain":"d""#, with: #""domain":"""#)).isEmpty)
+    #expect(
+      try !problems(good.replacingOccurrences(of: #""dirtyPages":3"#, with: #""dirtyPages":-3"#))
+        .isEmpty)
+    #expect(
+      try !problems(good.replacingOccurrences(of: #""domain":"d""#, with: #""domain":"""#)).isEmpty)
     #expect(try !problems(good.replacingOccurrences(of: "suspension", with: "nap")).isEmpty)
-    #expect(try !problems(good.replacingOccurrences(of: #""vcpus":1"#, with: #""vcpus":1,"extra":1"#)).isEmpty)
-    #expect(try !problems(good.replacingOccurrences(of: #""kind":"suspended""#, with: #""kind":"napping""#)).isEmpty)
+    #expect(
+      try !problems(good.replacingOccurrences(of: #""vcpus":1"#, with: #""vcpus":1,"extra":1"#))
+        .isEmpty)
+    #expect(
+      try !problems(
+        good.replacingOccurrences(of: #""kind":"suspended""#, with: #""kind":"napping""#)
+      ).isEmpty)
   }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Hypervisor
 import LdmCommands
 import Migration
@@ -246,5 +247,61 @@ import Testing
       failure.line
         == "Failed to establish connection with ldmd(1m) on target: sparc-t4-b speaks migration"
         + " protocol 2...3, this ldmd 1...1")
+  }
+}
+
+/// Writes the protocol fuzz target's seed corpus (`WRITE_FUZZ_CORPUS=1 swift test --filter
+/// ProtocolCorpus`): one frame of every type, and whole conversations a source would hold
+/// with the target `fuzz-b` of Fuzz/Targets/ProtocolFuzz.swift, up to the hand-off.
+@Suite struct ProtocolCorpus {
+  static var isWriting: Bool {
+    ProcessInfo.processInfo.environment["WRITE_FUZZ_CORPUS"] == "1"
+  }
+
+  @Test(.enabled(if: isWriting, "writes files: WRITE_FUZZ_CORPUS=1"))
+  func writeTheSeedCorpus() throws {
+    let folder = Fixtures.url("Fuzz/corpus/protocol")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    func write(_ name: String, _ bytes: [UInt8]) throws {
+      try Data(bytes).write(to: folder.appendingPathComponent(name))
+    }
+    var generator = MessageGenerator(seed: 1)
+    for type in MessageType.allCases {
+      try write("frame-\(type.name.lowercased())", MessageCodec.encode(generator.message(type)))
+    }
+    let memory: UInt64 = 16 << 20
+    let configuration = DomainConfiguration(
+      name: "guest", state: .active, vcpuCount: 1, memorySize: memory,
+      blocks: [(0x800_0000, memory)], cpuArch: .native, os: .solaris11, disks: [],
+      networks: [], consoleGroup: nil, ioDevices: [], workload: .idle, bootFill: 0,
+      variables: [], uptime: 10)
+    var pages = PageBatchWriter(pass: 1, capacity: 3)
+    pages.appendZero(page: 0)
+    let page = [UInt8](repeating: 0x5A, count: GuestMemory.pageSize)
+    page.withUnsafeBytes { pages.append(page: 7, bytes: $0.baseAddress!) }
+    pages.appendZero(page: 2047)
+    var final = PageBatchWriter(pass: 0, capacity: 1)
+    page.withUnsafeBytes { final.append(page: 9, bytes: $0.baseAddress!) }
+    let conversation: [MigrationMessage] = [
+      .hello(Hello(purpose: .migrate, sourceHost: "fuzz-a", targetHost: "fuzz-b", migration: 1)),
+      .authenticate(user: "root", password: "secret"),
+      .preCheckQuestion(generator.requirements()),
+      .createTarget(TargetRequest(configuration: configuration, name: "guest")),
+      .beginPass(number: 1, pages: 3),
+    ]
+    var stream = conversation.flatMap(MessageCodec.encode) + pages.finish()
+    stream += MessageCodec.encode(.endPass(EndOfPass(number: 1, pages: 3, bytes: 8300, progress: 0.5)))
+    try write("conversation-to-pass", stream)
+    stream += MessageCodec.encode(.suspend(dirtyPages: 1, vcpus: 1)) + final.finish()
+    stream += MessageCodec.encode(.cpuState(vcpu: 0, bytes: [1, 2, 3]))
+    stream += MessageCodec.encode(
+      .handOff(HandOffRequest(digest: [UInt8](repeating: 7, count: 32), uptime: 10, state: .active)))
+    try write("conversation-to-hand-off", stream)
+    try write(
+      "conversation-cancel",
+      conversation.flatMap(MessageCodec.encode) + MessageCodec.encode(.cancel))
+    try write(
+      "conversation-dry-run",
+      (conversation.prefix(3) + [.goodbye]).flatMap(MessageCodec.encode))
   }
 }

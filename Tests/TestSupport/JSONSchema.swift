@@ -64,7 +64,9 @@ public struct JSONSchemaValidator {
     if let constant = rules["const"], !Self.equal(value, constant) {
       problems.append("\(path): \(value) is not \(constant)")
     }
-    if case .array(let allowed)? = rules["enum"], !allowed.contains(where: { Self.equal(value, $0) }) {
+    if case .array(let allowed)? = rules["enum"],
+      !allowed.contains(where: { Self.equal(value, $0) })
+    {
       problems.append("\(path): \(value) is not one of \(allowed)")
     }
     if case .string(let text) = value {
@@ -105,7 +107,11 @@ public struct JSONSchemaValidator {
         }
       }
       let properties: [String: JSONValue]
-      if case .object(let declared)? = rules["properties"] { properties = declared } else { properties = [:] }
+      if case .object(let declared)? = rules["properties"] {
+        properties = declared
+      } else {
+        properties = [:]
+      }
       for (name, field) in fields.sorted(by: { $0.key < $1.key }) {
         if let fieldSchema = properties[name] {
           problems += check(field, against: fieldSchema, at: "\(path).\(name)")

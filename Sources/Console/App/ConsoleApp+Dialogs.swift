@@ -30,11 +30,14 @@ extension ConsoleApp {
       case .down, .character("j"): menu.move(by: 1)
       case .left, .character("h"): menu.moveTrigger(by: -1)
       case .right, .character("l"), .tab: menu.moveTrigger(by: 1)
+      case .character("a"): menu.moveAim(by: 1)
+      case .character("A"), .backtab: menu.moveAim(by: -1)
       case .enter:
         state.dialog = nil
-        let description = "\(menu.choice.fault) \(menu.trigger)"
+        let aimed = menu.aim == .link ? "" : " on \(FaultMenu.title(of: menu.aim))"
+        let description = "\(menu.choice.fault) \(menu.trigger)\(aimed)"
         let ticket = state.issueTicket(for: .fault(description))
-        return [.engine(.fault(menu.choice.fault, .link, menu.trigger, ticket: ticket))]
+        return [.engine(.fault(menu.choice.fault, menu.aim, menu.trigger, ticket: ticket))]
       default: break
       }
       if case .faultMenu = state.dialog { state.dialog = .faultMenu(menu) }

@@ -20,7 +20,9 @@ extension ConsoleApp {
     case .character("c"): askToCancel(&state)
     case .character(":"):
       state.dialog = .commandLine(CommandPrompt(host: state.hostName(state.focus)))
-    case .character("f"): state.dialog = .faultMenu(FaultMenu())
+    case .character("f"):
+      let migrating = state.datacenter.migrations.filter { !$0.isFinished }.map(\.domain)
+      state.dialog = .faultMenu(FaultMenu(migrating: migrating))
     case .character("t"): return [nextTheme(&state)]
     case .character("+"), .character("="): return changeSpeed(by: 1, &state)
     case .character("-"), .character("_"): return changeSpeed(by: -1, &state)

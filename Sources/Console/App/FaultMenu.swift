@@ -2,7 +2,8 @@ import Engine
 import Hypervisor
 import Migration
 
-/// The `f` menu: which fault to inject and when.
+/// The `f` menu: which fault to inject, when, and at what: the link (every migration on it)
+/// or one migration.
 public struct FaultMenu: Sendable, Equatable {
   /// One fault on offer, with the words the menu shows.
   public struct Choice: Sendable, Equatable {
@@ -26,14 +27,29 @@ public struct FaultMenu: Sendable, Equatable {
 
   public var selected = 0
   public var triggerIndex = 0
+  /// What the fault can be aimed at: the link first, then each migration under way when the
+  /// menu opened.
+  public var aims: [FaultAim]
+  public var aimIndex = 0
 
-  public init(selected: Int = 0, triggerIndex: Int = 0) {
+  public init(selected: Int = 0, triggerIndex: Int = 0, migrating domains: [String] = []) {
     self.selected = selected
     self.triggerIndex = triggerIndex
+    aims = [.link] + domains.map { .migration(domain: $0) }
   }
 
   public var choice: Choice { Self.choices[selected] }
   public var trigger: FaultTrigger { Self.triggers[triggerIndex] }
+  public var aim: FaultAim { aims[aimIndex] }
+
+  /// `the link (every migration)` or `the migration of ldom01`.
+  public static func title(of aim: FaultAim) -> String {
+    aim == .link ? "the link (every migration)" : aim.description
+  }
+
+  mutating func moveAim(by step: Int) {
+    aimIndex = (aimIndex + step + aims.count) % aims.count
+  }
 
   /// `now` or `after phase 3 (State transfer)`.
   public static func title(of trigger: FaultTrigger) -> String {

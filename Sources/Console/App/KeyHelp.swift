@@ -37,7 +37,8 @@ enum KeyHelp {
       return [Hint("y", "yes", rank: 0), Hint("n", "no", rank: 0), Hint("Esc", "close", rank: 0)]
     case .faultMenu?:
       return [
-        Hint("↑↓", "fault", rank: 1), Hint("←→", "when", rank: 1), Hint("Enter", "inject", rank: 0),
+        Hint("↑↓", "fault", rank: 1), Hint("←→", "when", rank: 1), Hint("a", "aim", rank: 2),
+        Hint("Enter", "inject", rank: 0),
         Hint("Esc", "close", rank: 0),
       ]
     case .help?:
@@ -73,7 +74,7 @@ enum KeyHelp {
         ("m", "migrate the selected domain (a form)"),
         ("c", "cancel its migration (asks y/n; source host only)"),
         (":", "ldm command line on the focused host"),
-        ("f", "fault menu: link down, target OOM, crash, slow link"),
+        ("f", "fault menu: link down, target OOM, crash, slow link; at the link or one migration"),
         ("t", "next colour theme"),
         ("+ -", "simulated speed ×¼ … ×16"),
         ("space", "pause / resume simulated time"),

@@ -27,7 +27,7 @@ struct FaultMenuPane {
 
   func draw(into buffer: inout ScreenBuffer, in area: Rect) {
     let choices = FaultMenu.choices
-    let height = choices.count + 6 + (armed.isEmpty ? 0 : 1)
+    let height = choices.count + 7 + (armed.isEmpty ? 0 : 1)
     let dialog = Dialog(
       title: "Inject a fault", width: min(area.width - 2, 60), height: min(area.height - 2, height),
       glyphs: glyphs)
@@ -44,9 +44,15 @@ struct FaultMenuPane {
       Span("When: ", .dialog),
       Span(glyphs.spell("‹ \(FaultMenu.title(of: menu.trigger)) ›"), .inputFocus),
     ]).draw(into: &buffer, in: when)
+    TextLine([
+      Span("At:   ", .dialog),
+      Span(
+        glyphs.spell("‹ \(FaultMenu.title(of: menu.aim)) ›"),
+        menu.aims.count > 1 ? .inputFocus : .textDim),
+    ]).draw(into: &buffer, in: inner.row(choices.count + 2), ellipsis: glyphs.ellipsis)
     if !armed.isEmpty {
       TextLine("Armed: " + armed.joined(separator: ", "), .textDim)
-        .draw(into: &buffer, in: inner.row(choices.count + 2), ellipsis: glyphs.ellipsis)
+        .draw(into: &buffer, in: inner.row(choices.count + 3), ellipsis: glyphs.ellipsis)
     }
   }
 }
