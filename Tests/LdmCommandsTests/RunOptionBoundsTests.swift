@@ -71,4 +71,16 @@ import Testing
     // Each list holds values on both sides of its range.
     #expect(accepted > 0 && accepted < values.count)
   }
+
+  /// An option's text is quoted in its refusal with its control characters escaped: the
+  /// message stays one line whatever was typed.
+  @Test func aRefusedOptionIsOneLineWhateverItHolds() throws {
+    let base = try ScenarioLoader.load(text: Self.hosts, file: "base.yaml")
+    #expect(
+      throws: LdmError(
+        "ldm-console run: --max-passes: expected a whole number from 1 to 1000, not '3\\n4'")
+    ) {
+      try RunMode.engineSettings(Self.arguments("--max-passes", "3\n4"), scenario: base)
+    }
+  }
 }

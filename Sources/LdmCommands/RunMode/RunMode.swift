@@ -140,7 +140,8 @@ public enum RunMode {
       do {
         return try quantity.value(of: text)
       } catch {
-        throw LdmError("ldm-console run: \(name): \(error.reason)")
+        // The text as typed may hold a line break; the message stays one line.
+        throw LdmError("ldm-console run: \(name): \(error.reason)".escapingControlCharacters)
       }
     }
     var settings = EngineSettings(scenario.migration)
