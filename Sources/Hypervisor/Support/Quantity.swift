@@ -57,16 +57,14 @@ extension Quantity where Value == UInt64 {
   /// `512M`) or in bytes.
   public static func size(
     _ range: ClosedRange<UInt64>, multipleOf multiple: UInt64 = 1, example: String
-  )
-    -> Self
-  {
+  ) -> Self {
     let kind = multiple > 1 ? "a multiple of \(ByteSize.format(multiple))" : "a size"
+    // A one-byte minimum reads as what it is: anything but nothing.
     let low =
-      range.lowerBound <= 1 ? "above 0 and at most" : "from \(ByteSize.format(range.lowerBound)) to"
-    return Self(
-      expectation: "\(kind) \(low) \(ByteSize.format(range.upperBound)) (e.g. \(example))"
-    ) {
-      text in
+      range.lowerBound == 1
+      ? "above 0 and at most" : "from \(ByteSize.format(range.lowerBound)) to"
+    let expectation = "\(kind) \(low) \(ByteSize.format(range.upperBound)) (e.g. \(example))"
+    return Self(expectation: expectation) { text in
       guard let bytes = ByteSize.parse(text), range.contains(bytes), bytes % multiple == 0 else {
         return nil
       }
