@@ -128,8 +128,8 @@ extension Quantity where Value == Double {
   }
 }
 
-/// The bounds of every number a scenario, the options of `run` and a run script set. Each says
-/// why its limits are where they are.
+/// Every number a scenario, the options of `run` and a run script set, as a named
+/// ``Quantity`` (in `Quantities.swift`, each with why its limits lie where they do).
 public enum Quantities {
   /// `text` without blanks and digit-grouping `_`, if what is left is decimal digits.
   static func digits(_ text: String) -> String? {
