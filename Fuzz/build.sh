@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets into .build-fuzz/fuzzers/ (see Fuzz/README.md).
 #
-#   Fuzz/build.sh [TARGET...]     TARGET: ldm-command run-script scenario theme compression (default: all)
+#   Fuzz/build.sh [TARGET...]     TARGET: ldm-command run-script scenario scenario-structure
+#                                 theme compression protocol (default: all)
 #
 # SwiftPM cannot link a libFuzzer executable (libFuzzer brings its own main, and the entry
 # point must be a @_cdecl("LLVMFuzzerTestOneInput") function), so SwiftPM builds the modules,
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
-all=(ldm-command run-script scenario theme compression protocol)
+all=(ldm-command run-script scenario scenario-structure theme compression protocol)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 entry() {
@@ -18,6 +19,7 @@ entry() {
     ldm-command) echo Fuzz/Targets/LdmCommandFuzz.swift ;;
     run-script) echo Fuzz/Targets/RunScriptFuzz.swift ;;
     scenario) echo Fuzz/Targets/ScenarioFuzz.swift ;;
+    scenario-structure) echo Fuzz/Targets/ScenarioStructureFuzz.swift ;;
     theme) echo Fuzz/Targets/ThemeFuzz.swift ;;
     compression) echo Fuzz/Targets/CompressionFuzz.swift ;;
     protocol) echo Fuzz/Targets/ProtocolFuzz.swift ;;

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
-targets=(ldm-command run-script scenario theme compression protocol)
+targets=(ldm-command run-script scenario scenario-structure theme compression protocol)
 
 Fuzz/build.sh "${targets[@]}"
 

@@ -1,4 +1,5 @@
 // libFuzzer target: the run-mode script parser (`RunScript.parse`), fed whole scripts.
+import Hypervisor
 import LdmCommands
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -8,8 +9,10 @@ public func fuzzRunScript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   do {
     _ = try RunScript.parse(text, file: "fuzz.txt", hosts: ["sparc-t4-a", "sparc-t4-b"])
   } catch {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    // Lines as the parser counts them: LF, CRLF or CR ends one.
+    let lines = text.fileLines.count
     precondition(error.line >= 1 && error.line <= lines, "error line out of range: \(error)")
+    precondition(!error.description.contains(where: \.isNewline), "multi-line error: \(error)")
   }
   return 0
 }

@@ -135,12 +135,14 @@ extension Datacenter {
       let half = destination?.incoming(of: migration.id, from: migration.sourceHostName)
       switch fault {
       case .linkDown:
-        if let channel = migration.channel as? InProcessChannel { link.fail([channel], .linkDown) }
+        if let channel = migration.channel as? InProcessChannel {
+          link.fail([channel], .linkDown, at: time)
+        }
       case .targetCrash:
         if let half {
           destination?.restart(now: time, only: [half])
         } else if let channel = migration.channel as? InProcessChannel {
-          channel.reset()
+          channel.reset(at: time)
         }
       case .targetOutOfMemory:
         half?.refusesAllocations = true

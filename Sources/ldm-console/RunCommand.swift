@@ -23,7 +23,12 @@ struct RunCommand: ParsableCommand {
       Time is simulated: a run is instant and deterministic. A foreground
       ldm migrate waits until its migration ends. Password files (-p FILE) are
       read relative to the script's directory; without -p, ldm migrate fails as
-      there is no terminal to prompt for the password.
+      there is no terminal to prompt for the password. SCRIPT - reads the script
+      from standard input; password files are then relative to the working
+      directory.
+
+      The transcript is written line by line as the script runs, so an
+      interrupted run keeps what already ran.
 
       Exit status: 0 when every command succeeded, 1 when any failed (the script
       still runs to its end), 2 for a bad script, scenario or option.
@@ -34,6 +39,9 @@ struct RunCommand: ParsableCommand {
 
   @Option(help: "Link bandwidth, e.g. 1Gbit/s, 10Gbit/s, unlimited.")
   var link: String?
+
+  @Option(help: "One-way link latency, paid once per pass, e.g. 0.5ms.")
+  var latency: String?
 
   @Option(help: "Longest suspension allowed, e.g. 300ms.")
   var downtimeLimit: String?
@@ -47,7 +55,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write every engine event to FILE as JSON lines.")
   var events: String?
 
-  @Argument(help: "The script to run.")
+  @Argument(help: "The script to run, or - for standard input.")
   var script: String?
 
   func run() throws {
@@ -65,16 +73,28 @@ struct RunCommand: ParsableCommand {
     }
     defer { try? eventFile?.close() }
     let arguments = RunMode.Arguments(
-      scriptPath: script, scenarioPath: scenario, link: link, downtimeLimit: downtimeLimit,
-      maxPasses: maxPasses, autoConverge: autoConverge)
+      scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
+      downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge)
     let output = RunMode.Output(
-      transcript: { print($0) },
-      error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-      events: eventFile.map { handle in { handle.write(Data(($0 + "\n").utf8)) } })
+      transcript: { Self.writeLine($0, to: .standardOutput) },
+      error: { Self.writeLine($0, to: .standardError) },
+      events: eventFile.map { handle in { Self.writeLine($0, to: handle) } })
     let status = RunMode.run(
       arguments, files: LocalFiles(),
-      workingDirectory: FileManager.default.currentDirectoryPath, output: output)
+      workingDirectory: FileManager.default.currentDirectoryPath,
+      standardInput: {
+        String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
+      },
+      output: output)
     if status != 0 { throw ExitCode(status) }
+  }
+
+  /// Writes one line at once (one write(2)), so a transcript going to a pipe or a file keeps
+  /// every line that ran when the run is interrupted: `print` buffers a pipe's output in
+  /// blocks, and a signal ends the process with the buffer unwritten. A closed output (EPIPE)
+  /// loses the line, as it would in any shell pipeline.
+  static func writeLine(_ line: String, to handle: FileHandle) {
+    try? handle.write(contentsOf: Data((line + "\n").utf8))
   }
 
   static func fail(_ message: String) -> Never {

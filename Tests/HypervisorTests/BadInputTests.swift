@@ -25,7 +25,7 @@ import Testing
     #expect(
       throws: YAMLFileError(
         file: "bad.yaml", line: 4,
-        reason: "host memory 1024T is more than 4T, the most a SPARC T-series server holds")
+        reason: "'memory': expected a size from 4M to 4T (e.g. 64G), not '1048576G'")
     ) {
       try ScenarioLoader.load(text: text, file: "bad.yaml")
     }

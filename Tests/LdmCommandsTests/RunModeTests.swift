@@ -96,15 +96,17 @@ import Testing
       ),
       (
         .init(scriptPath: "run/lifecycle.script", link: "10parsecs"), [:],
-        "ldm-console run: bad --link value 10parsecs (use e.g. 1Gbit/s, 100Mbit/s or unlimited)"
+        "ldm-console run: --link: expected a bandwidth from 1kbit/s to 1Tbit/s (e.g. 1Gbit/s),"
+          + " or unlimited, not '10parsecs'"
       ),
       (
         .init(scriptPath: "run/lifecycle.script", downtimeLimit: "soon"), [:],
-        "ldm-console run: bad --downtime-limit value soon (use e.g. 300ms or 1s)"
+        "ldm-console run: --downtime-limit: expected a duration above 0 and at most 1h"
+          + " (e.g. 300ms), not 'soon'"
       ),
       (
         .init(scriptPath: "run/lifecycle.script", maxPasses: "0"), [:],
-        "ldm-console run: bad --max-passes value 0 (a whole number, 1 or more)"
+        "ldm-console run: --max-passes: expected a whole number from 1 to 1000, not '0'"
       ),
     ]
     for (arguments, files, error) in cases {
@@ -120,10 +122,10 @@ import Testing
     let scenario = ScenarioLoader.builtin()
     let settings = try RunMode.engineSettings(
       .init(
-        scriptPath: "s", link: "unlimited", downtimeLimit: "100ms", maxPasses: "10",
-        autoConverge: true), scenario: scenario)
+        scriptPath: "s", link: "unlimited", latency: "2ms", downtimeLimit: "100ms",
+        maxPasses: "10", autoConverge: true), scenario: scenario)
     #expect(settings.link.bitsPerSecond == nil)
-    #expect(settings.link.latency == scenario.migration.latency)
+    #expect(settings.link.latency == 0.002)
     #expect(settings.downtimeLimit == 0.1)
     #expect(settings.maxPasses == 10)
     #expect(settings.autoConverge)

@@ -73,7 +73,10 @@ import Testing
     ("sparc-t4-a#", "s.txt:1: no command after sparc-t4-a#"),
     ("sparc-t4-a# &", "s.txt:1: nothing to run in the background"),
     ("\n\nsleep", "s.txt:3: usage: sleep DURATION (e.g. sleep 3s)"),
-    ("sleep 3parsecs", "s.txt:1: bad duration 3parsecs (use e.g. 500ms, 3s, 2m)"),
+    ("sleep 3parsecs", "s.txt:1: sleep: " + delay + ", not '3parsecs'"),
+    // Bounded as the scenario's durations are: no clock holds more.
+    ("sleep 1000001h", "s.txt:1: sleep: " + delay + ", not '1000001h'"),
+    ("sleep -1s", "s.txt:1: sleep: " + delay + ", not '-1s'"),
     ("sleep 3s &", "s.txt:1: & applies to commands, not to sleep"),
     ("sparc-t4-a# sleep 3s", "s.txt:1: sleep is a script directive; remove the host prompt"),
     ("wait now", "s.txt:1: wait takes no arguments"),
@@ -83,8 +86,11 @@ import Testing
       "s.txt:1: unknown fault meteor (expected link-down, target-oom, target-crash or slow-link)"
     ),
     ("fault slow-link", "s.txt:1: fault slow-link needs a rate, e.g. fault slow-link 10Mbit/s"),
-    ("fault slow-link fast", "s.txt:1: bad rate fast (use e.g. 10Mbit/s, 1Gbit/s)"),
-    ("fault slow-link unlimited", "s.txt:1: bad rate unlimited (use e.g. 10Mbit/s, 1Gbit/s)"),
+    ("fault slow-link fast", "s.txt:1: slow-link: " + rate + ", not 'fast'"),
+    ("fault slow-link unlimited", "s.txt:1: slow-link: " + rate + ", not 'unlimited'"),
+    ("fault slow-link 2Tbit/s", "s.txt:1: slow-link: " + rate + ", not '2Tbit/s'"),
+    ("fault slow-link 0.5kbit/s", "s.txt:1: slow-link: " + rate + ", not '0.5kbit/s'"),
+    ("fault link-down after 1000001h", "s.txt:1: after: " + delay + ", not '1000001h'"),
     ("fault link-down after", "s.txt:1: " + faultUsage),
     ("fault link-down before 3", "s.txt:1: " + faultUsage),
     (
@@ -96,6 +102,8 @@ import Testing
 
   static let faultUsage =
     "usage: fault link-down|target-oom|target-crash|slow-link RATE [on DOMAIN] [after PHASE|after DURATION]"
+  static let delay = "expected a duration from 0 to 1000000h (e.g. 500ms, 3s, 2m)"
+  static let rate = "expected a bandwidth from 1kbit/s to 1Tbit/s (e.g. 10Mbit/s)"
 
   @Test(arguments: bad)
   func refusesBadLinesWithTheirNumber(text: String, expected: String) {
@@ -104,6 +112,51 @@ import Testing
       Issue.record("accepted: \(text)")
     } catch {
       #expect(error.description == expected)
+    }
+  }
+
+  /// A script saved on Windows (CRLF, often a byte-order mark) or with old Mac line ends (CR)
+  /// is the same script; before, a CRLF script was one long command line and no error.
+  @Test(arguments: [("CRLF", "\r\n", ""), ("CRLF and BOM", "\r\n", "\u{FEFF}"), ("CR", "\r", "")])
+  func lineEndsAndByteOrderMarkDoNotChangeTheScript(kind: String, end: String, mark: String)
+    throws
+  {
+    let lines = [
+      "# walkthrough", "sparc-t4-b# ldm list", "ldm migrate -p root.pw ldom01 sparc-t4-b &",
+      "sleep 2s", "", "wait",
+    ]
+    let unix = try RunScript.parse(lines.joined(separator: "\n"), file: "s.txt", hosts: Self.hosts)
+    let other = try RunScript.parse(
+      mark + lines.joined(separator: end) + end, file: "s.txt", hosts: Self.hosts)
+    #expect(other == unix, "\(kind)")
+    #expect(unix.steps.map(\.line) == [2, 3, 4, 6])
+  }
+
+  /// A bad line of a CRLF script is named by its own number, and its text carries no CR.
+  @Test func errorsOfACRLFScriptNameTheirLine() {
+    let text = "\u{FEFF}ldm list\r\nsleep 2s\r\nfly away\r\n"
+    do {
+      _ = try RunScript.parse(text, file: "s.txt", hosts: Self.hosts)
+      Issue.record("accepted")
+    } catch {
+      #expect(
+        error.description
+          == "s.txt:3: unknown directive fly (expected ldm, psrinfo, prtconf, sleep, wait or fault)"
+      )
+    }
+  }
+
+  /// Control characters a script holds are escaped in its error, which stays one line and
+  /// cannot move the terminal's cursor.
+  @Test func errorsStayOneLineWhateverTheScriptHolds() {
+    do {
+      _ = try RunScript.parse("fl\u{1b}[2Jy\u{0B}now", file: "s.txt", hosts: Self.hosts)
+      Issue.record("accepted")
+    } catch {
+      #expect(
+        error.description
+          == "s.txt:1: unknown directive fl\\u{1b}[2Jy\\u{b}now"
+          + " (expected ldm, psrinfo, prtconf, sleep, wait or fault)")
     }
   }
 }

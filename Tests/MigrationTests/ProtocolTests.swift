@@ -290,12 +290,14 @@ import Testing
       .beginPass(number: 1, pages: 3),
     ]
     var stream = conversation.flatMap(MessageCodec.encode) + pages.finish()
-    stream += MessageCodec.encode(.endPass(EndOfPass(number: 1, pages: 3, bytes: 8300, progress: 0.5)))
+    stream += MessageCodec.encode(
+      .endPass(EndOfPass(number: 1, pages: 3, bytes: 8300, progress: 0.5)))
     try write("conversation-to-pass", stream)
     stream += MessageCodec.encode(.suspend(dirtyPages: 1, vcpus: 1)) + final.finish()
     stream += MessageCodec.encode(.cpuState(vcpu: 0, bytes: [1, 2, 3]))
     stream += MessageCodec.encode(
-      .handOff(HandOffRequest(digest: [UInt8](repeating: 7, count: 32), uptime: 10, state: .active)))
+      .handOff(HandOffRequest(digest: [UInt8](repeating: 7, count: 32), uptime: 10, state: .active))
+    )
     try write("conversation-to-hand-off", stream)
     try write(
       "conversation-cancel",

@@ -79,7 +79,11 @@ extension ConsoleApp {
       // Over the log, below the migration panel; dialogs open above it. An output pane the
       // viewer opened takes the log's place instead, until it is closed.
       let banner = body.inset(top: rest.y - body.y)
-      let above = DemoBanner(demo: demo, glyphs: glyphs).draw(into: &buffer, in: banner)
+      let migration = demo.migration.flatMap { id in
+        state.datacenter.migrations.first { $0.id == id }
+      }
+      let above = DemoBanner(demo: demo, glyphs: glyphs, migration: migration)
+        .draw(into: &buffer, in: banner)
       dialogArea = body.inset(bottom: body.maxY - above.maxY)
     }
     drawDialog(state, into: &buffer, in: dialogArea)

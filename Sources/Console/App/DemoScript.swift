@@ -118,8 +118,9 @@ extension DemoScript {
       DemoStep(
         title: "Live migration of logical domains",
         narration:
-          "Live migration moves an active LDOM from one physical system to another without"
-          + " any downtime: for patching, hardware changes or load balancing. Left: the source"
+          "Live migration moves an active LDOM from one physical system to another while it"
+          + " runs, stopped only for a brief suspension (the downtime, measured: about a tenth"
+          + " of a second here): for patching, hardware changes or load balancing. Left: the source"
           + " \(source); right: the target \(target)."),
       DemoStep(
         title: "ldm migrate ldom01 root@\(target):ldom_other",
@@ -163,7 +164,8 @@ extension DemoScript {
         title: "Migrated and renamed",
         narration:
           "ldom_other is active on \(target) and ldom01 is gone from \(source): the LDOM moved"
-          + " while it ran, stopped only for the brief suspension. Next: a migration cancelled"
+          + " while it ran, stopped only for the suspension: {downtime} of downtime, measured"
+          + " from suspend to resume. Next: a migration cancelled"
           + " in mid-transfer.",
         actions: [.stepToNextPhase], wait: .migrationFinished),
       DemoStep(

@@ -1,4 +1,5 @@
 import Engine
+import Hypervisor
 import Migration
 
 /// The guided tour's narration: a band across the bottom of the screen, over the log, with the
@@ -7,6 +8,15 @@ import Migration
 struct DemoBanner {
   var demo: DemoState
   var glyphs: GlyphSet
+  /// The tour's migration as the engine last published it, for the measured figures a
+  /// narration quotes.
+  var migration: MigrationSnapshot?
+
+  /// The narration with `{downtime}` replaced by the tour migration's measured downtime.
+  var narration: String {
+    let downtime = migration?.statistics.actualDowntime.map(Units.formatDuration) ?? "a moment"
+    return demo.step.narration.replacingOccurrences(of: "{downtime}", with: downtime)
+  }
 
   /// The key line: what goes on, or what the tour is waiting for.
   var hint: TextLine {
@@ -46,7 +56,7 @@ struct DemoBanner {
     let caption = Array(
       (step.phase.map { TextLayout.wrap(glyphs.spell($0.caption), width: textWidth) } ?? [])
         .prefix(room))
-    var narration = TextLayout.wrap(glyphs.spell(step.narration), width: textWidth)
+    var narration = TextLayout.wrap(glyphs.spell(self.narration), width: textWidth)
     let narrationRoom = room - caption.count
     if narration.count > narrationRoom {
       narration = Array(narration.prefix(narrationRoom))

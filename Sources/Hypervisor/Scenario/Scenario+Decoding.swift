@@ -27,25 +27,11 @@ extension Scenario.MigrationSettings: Decodable {
     try decoder.rejectUnknownKeys(Keys.self)
     let container = try decoder.container(keyedBy: Keys.self)
     self.init()
-    if let text = try container.decodeIfPresent(String.self, forKey: .link) {
-      guard let value = Units.parseBandwidth(text) else {
-        throw container.failure(
-          .link, "bad bandwidth '\(text)' (e.g. 1Gbit/s, 100Mbit/s, unlimited)")
-      }
-      bandwidth = value
-    }
-    if let text = try container.decodeIfPresent(String.self, forKey: .latency) {
-      latency = try container.duration(text, .latency)
-    }
-    if let text = try container.decodeIfPresent(String.self, forKey: .downtimeLimit) {
-      downtimeLimit = try container.duration(text, .downtimeLimit)
-    }
-    if let passes = try container.decodeIfPresent(Int.self, forKey: .maxPasses) {
-      guard (1...1000).contains(passes) else {
-        throw container.failure(.maxPasses, "max-passes must be between 1 and 1000")
-      }
-      maxPasses = passes
-    }
+    if let link = try container.valueIfPresent(Quantities.link, at: .link) { bandwidth = link }
+    latency = try container.valueIfPresent(Quantities.latency, at: .latency) ?? latency
+    downtimeLimit =
+      try container.valueIfPresent(Quantities.downtimeLimit, at: .downtimeLimit) ?? downtimeLimit
+    maxPasses = try container.valueIfPresent(Quantities.maxPasses, at: .maxPasses) ?? maxPasses
     autoConverge = try container.decodeIfPresent(Bool.self, forKey: .autoConverge) ?? false
   }
 }
@@ -63,9 +49,6 @@ extension Scenario.HostSpec: Decodable {
   enum ServiceKeys: String, CodingKey, CaseIterable { case vds, vsw, vcc }
   enum RangeKeys: String, CodingKey, CaseIterable { case pa, size }
 
-  /// The largest host memory a scenario may give: a SPARC T5-8's 4 TB.
-  static let maximumMemory: UInt64 = 4 << 40
-
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownKeys(Keys.self)
     let container = try decoder.container(keyedBy: Keys.self)
@@ -73,17 +56,14 @@ extension Scenario.HostSpec: Decodable {
     let cpuDecoder = try container.superDecoder(forKey: .cpu)
     try cpuDecoder.rejectUnknownKeys(CPUKeys.self)
     let cpuContainer = try cpuDecoder.container(keyedBy: CPUKeys.self)
-    let strands = try cpuContainer.decode(Int.self, forKey: .strands)
-    guard (1...4096).contains(strands) else {
-      throw cpuContainer.failure(.strands, "strands must be between 1 and 4096")
-    }
-    let mhz = try cpuContainer.decode(Int.self, forKey: .mhz)
-    guard mhz > 0 else { throw cpuContainer.failure(.mhz, "mhz must be positive") }
+    let strands = try cpuContainer.value(Quantities.strands, at: .strands)
     cpu = HostCPU(
-      type: try cpuContainer.decode(String.self, forKey: .type), mhz: mhz,
-      stickFrequency: try cpuContainer.number(.stickFrequency),
+      type: try cpuContainer.decode(String.self, forKey: .type),
+      mhz: try cpuContainer.value(Quantities.mhz, at: .mhz),
+      stickFrequency: try cpuContainer.value(Quantities.stickFrequency, at: .stickFrequency),
       strands: strands,
-      strandsPerChip: try cpuContainer.decodeIfPresent(Int.self, forKey: .strandsPerChip)
+      strandsPerChip: try cpuContainer.valueIfPresent(
+        Quantities.strandsPerChip, at: .strandsPerChip)
         ?? min(strands, 64))
     os = try container.release(.os) ?? .solaris11
     let managerText = try container.decodeIfPresent(String.self, forKey: .manager) ?? "3.1"
@@ -91,23 +71,17 @@ extension Scenario.HostSpec: Decodable {
       throw container.failure(.manager, "bad manager version '\(managerText)' (e.g. 3.1)")
     }
     self.manager = manager
-    memory = try container.size(.memory)
-    // Each bound domain gets a page table (8 bytes a page, lazily mapped) and a dirty log (a
-    // bit a page, allocated) sized by its memory, which the host's bounds: past the largest
-    // real SPARC server, loading the scenario alone would exhaust the machine running it.
-    guard memory <= Self.maximumMemory else {
-      throw container.failure(
-        .memory,
-        "host memory \(ByteSize.format(memory)) is more than 4T, the most a SPARC T-series server"
-          + " holds")
-    }
+    memory = try container.value(Quantities.hostMemory, at: .memory)
     var reservedList = try container.nestedUnkeyedContainerIfPresent(.reserved)
     reserved = []
     while var list = reservedList, !list.isAtEnd {
       let item = try list.superDecoder()
       try item.rejectUnknownKeys(RangeKeys.self)
       let range = try item.container(keyedBy: RangeKeys.self)
-      reserved.append(.init(start: try range.number(.pa), size: try range.size(.size)))
+      reserved.append(
+        .init(
+          start: try range.value(Quantities.reservedAddress, at: .pa),
+          size: try range.value(Quantities.reservedSize, at: .size)))
       reservedList = list
     }
     users = try container.decodeIfPresent([String: String].self, forKey: .users) ?? [:]
@@ -177,10 +151,6 @@ extension Scenario.ConsoleSpec: Decodable {
     let container = try decoder.container(keyedBy: Keys.self)
     name = try container.decode(String.self, forKey: .name)
     domain = try container.decodeIfPresent(String.self, forKey: .domain)
-    let text = try container.decode(String.self, forKey: .ports)
-    guard let range = parsePortRange(text) else {
-      throw container.failure(.ports, "bad port range '\(text)' (e.g. 5000-5100)")
-    }
-    ports = range
+    ports = try container.value(Quantities.consolePorts, at: .ports)
   }
 }

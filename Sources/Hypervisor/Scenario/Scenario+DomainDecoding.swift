@@ -28,28 +28,25 @@ extension Scenario.DomainSpec: Decodable {
         .state, "bad state '\(stateText)' (expected active, bound or inactive)")
     }
     self.state = state
-    vcpus = try container.decode(Int.self, forKey: .vcpus)
-    guard vcpus >= 1 else { throw container.failure(.vcpus, "vcpus must be at least 1") }
-    memory = try container.size(.memory)
-    guard memory % PhysicalMemory.granule == 0 else {
-      throw container.failure(.memory, "memory must be a multiple of 4M")
-    }
+    vcpus = try container.value(Quantities.vcpus, at: .vcpus)
+    memory = try container.value(Quantities.domainMemory, at: .memory)
     if var list = try container.nestedUnkeyedContainerIfPresent(.blocks) {
       var sizes: [UInt64] = []
+      var total: UInt64 = 0
       while !list.isAtEnd {
-        let text = try list.decode(String.self)
-        guard let size = ByteSize.parse(text), size > 0, size % PhysicalMemory.granule == 0 else {
-          throw YAMLPathError(
-            path: list.codingPath + [AnyCodingKey(intValue: list.currentIndex - 1)!],
-            reason: "bad block size '\(text)' (a multiple of 4M, e.g. 2G)")
-        }
+        let size = try list.value(Quantities.blockSize)
         sizes.append(size)
+        // Each block is at most 4T, so the sum cannot wrap before it passes the memory.
+        total += size
+        guard total <= memory else {
+          throw container.failure(
+            .blocks, "blocks add up to more than the memory (\(ByteSize.format(memory)))")
+        }
       }
-      guard sizes.reduce(0, +) == memory else {
+      guard total == memory else {
         throw container.failure(
           .blocks,
-          "blocks add up to \(ByteSize.format(sizes.reduce(0, +)))"
-            + " but memory is \(ByteSize.format(memory))")
+          "blocks add up to \(ByteSize.format(total)) but memory is \(ByteSize.format(memory))")
       }
       blocks = sizes
     } else {
@@ -91,7 +88,7 @@ extension Scenario.DomainSpec: Decodable {
       }
     }
     consoleGroup = try container.decodeIfPresent(String.self, forKey: .consoleGroup)
-    consolePort = try container.decodeIfPresent(Int.self, forKey: .consolePort)
+    consolePort = try container.valueIfPresent(Quantities.consolePort, at: .consolePort)
     io = try container.decodeIfPresent([String].self, forKey: .io) ?? []
     workload = try Self.workload(in: container)
     try Self.decodeFootprint(into: &workload, in: container, memory: memory)
@@ -104,24 +101,11 @@ extension Scenario.DomainSpec: Decodable {
       }
       workload.content = content
     }
-    if let util = try container.decodeIfPresent(Double.self, forKey: .util) {
-      guard (0...100).contains(util) else {
-        throw container.failure(.util, "util must be a percentage between 0 and 100")
-      }
+    if let util = try container.valueIfPresent(Quantities.utilisation, at: .util) {
       workload.utilisation = util
     }
-    fill = try container.decodeIfPresent(Double.self, forKey: .fill) ?? (isControl ? 0 : 0.02)
-    guard (0...1).contains(fill) else {
-      throw container.failure(.fill, "fill must be a fraction between 0 and 1")
-    }
-    if let text = try? container.decodeIfPresent(String.self, forKey: .uptime) {
-      guard let seconds = Units.parseUptime(text) else {
-        throw container.failure(.uptime, "bad uptime '\(text)' (e.g. 2h 7m, 45d 8h 6m, or seconds)")
-      }
-      uptime = seconds
-    } else {
-      uptime = try container.decodeIfPresent(Int.self, forKey: .uptime) ?? 0
-    }
+    fill = try container.valueIfPresent(Quantities.fill, at: .fill) ?? (isControl ? 0 : 0.02)
+    uptime = try container.valueIfPresent(Quantities.uptime, at: .uptime) ?? 0
   }
 
   private static func workload(in container: KeyedDecodingContainer<Keys>) throws -> Workload {
@@ -147,18 +131,13 @@ extension Scenario.DomainSpec: Decodable {
     } else {
       workload.name = "custom"
     }
-    if let rate = try spec.decodeIfPresent(Double.self, forKey: .rate) {
-      guard rate >= 0, rate.isFinite else { throw spec.failure(.rate, "rate must be ≥ 0") }
+    if let rate = try spec.valueIfPresent(Quantities.writeRate, at: .rate) {
       workload.pagesPerSecond = rate
     }
-    if let hot = try spec.decodeIfPresent(Double.self, forKey: .hotSet) {
-      guard hot > 0, hot <= 1 else { throw spec.failure(.hotSet, "hot-set must be in (0, 1]") }
+    if let hot = try spec.valueIfPresent(Quantities.hotSet, at: .hotSet) {
       workload.hotSetFraction = hot
     }
-    if let hot = try spec.decodeIfPresent(Double.self, forKey: .hotWrites) {
-      guard (0...1).contains(hot) else {
-        throw spec.failure(.hotWrites, "hot-writes must be in [0, 1]")
-      }
+    if let hot = try spec.valueIfPresent(Quantities.hotWrites, at: .hotWrites) {
       workload.hotWriteFraction = hot
     }
     return workload
@@ -229,32 +208,10 @@ extension KeyedDecodingContainer {
     contains(key) ? try nestedUnkeyedContainer(forKey: key) : nil
   }
 
-  /// A size written `1G`, `512M` or as a byte count.
+  /// A size of guest memory written `1G`, `512M` or as a byte count, at most the largest
+  /// host's memory.
   func size(_ key: Key) throws -> UInt64 {
-    if let bytes = try? decode(UInt64.self, forKey: key) { return bytes }
-    let text = try decode(String.self, forKey: key)
-    guard let bytes = ByteSize.parse(text), bytes > 0 else {
-      throw failure(key, "bad size '\(text)' (e.g. 1G, 512M)")
-    }
-    return bytes
-  }
-
-  /// A whole number written in decimal or as `0x…` hex.
-  func number(_ key: Key) throws -> UInt64 {
-    if let value = try? decode(UInt64.self, forKey: key) { return value }
-    let text = try decode(String.self, forKey: key)
-    let lowered = text.lowercased()
-    let value =
-      lowered.hasPrefix("0x") ? UInt64(lowered.dropFirst(2), radix: 16) : UInt64(lowered)
-    guard let value else { throw failure(key, "bad number '\(text)'") }
-    return value
-  }
-
-  func duration(_ text: String, _ key: Key) throws -> Double {
-    guard let seconds = Units.parseDuration(text) else {
-      throw failure(key, "bad duration '\(text)' (e.g. 300ms, 2s)")
-    }
-    return seconds
+    try value(Quantities.guestSize, at: key)
   }
 
   func release(_ key: Key) throws -> SolarisRelease? {

@@ -67,13 +67,19 @@ public enum Units {
     var sawPart = false
     for part in trimmed.split(separator: " ") {
       guard let unit = part.last, let value = Int(part.dropLast()), value >= 0 else { return nil }
+      let scale: Int
       switch unit {
-      case "d": total += value * 86_400
-      case "h": total += value * 3_600
-      case "m": total += value * 60
-      case "s": total += value
+      case "d": scale = 86_400
+      case "h": scale = 3_600
+      case "m": scale = 60
+      case "s": scale = 1
       default: return nil
       }
+      // `99999999999999d` is text, not a reason to trap.
+      let (seconds, overflow) = value.multipliedReportingOverflow(by: scale)
+      let (sum, sumOverflow) = total.addingReportingOverflow(seconds)
+      guard !overflow, !sumOverflow else { return nil }
+      total = sum
       sawPart = true
     }
     return sawPart ? total : nil

@@ -16,25 +16,10 @@ public struct YAMLFileError: Error, Equatable, CustomStringConvertible, Sendable
   /// One line, whatever the file held: control characters in the reason or the file name (a
   /// line break inside a quoted key, found by fuzzing) are written as escapes.
   public var description: String {
-    let file = Self.escapingControlCharacters(file)
-    let reason = Self.escapingControlCharacters(reason)
+    let file = file.escapingControlCharacters
+    let reason = reason.escapingControlCharacters
     if let line { return "\(file):\(line): \(reason)" }
     return "\(file): \(reason)"
-  }
-
-  static func escapingControlCharacters(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\n": result += "\\n"
-      case "\r": result += "\\r"
-      case "\t": result += "\\t"
-      case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
-        result += "\\u{\(String(scalar.value, radix: 16))}"
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result
   }
 }
 
@@ -55,9 +40,12 @@ public struct YAMLDocument {
   public let file: String
   public let root: Node
 
-  /// Parses `text`; a syntax error becomes `FILE:LINE: reason`.
+  /// Parses `text`; a syntax error becomes `FILE:LINE: reason`. A byte-order mark is
+  /// dropped first: through Yams, libyaml takes it for content, and the file fails at its
+  /// second line with `did not find expected <document start>`.
   public init(text: String, file: String) throws(YAMLFileError) {
     self.file = file
+    let text = String(text.droppingByteOrderMark)
     do {
       guard let node = try Yams.compose(yaml: text) else {
         throw YAMLFileError(file: file, line: 1, reason: "the file is empty")
@@ -202,7 +190,7 @@ public struct YAMLDocument {
   }
 
   private static func lineNumber(atUTF8Offset offset: Int, in text: String) -> Int {
-    1 + text.utf8.prefix(max(0, offset)).count(where: { $0 == UInt8(ascii: "\n") })
+    String(decoding: text.utf8.prefix(max(0, offset)), as: UTF8.self).fileLines.count
   }
 
   /// The first line of an error's description.

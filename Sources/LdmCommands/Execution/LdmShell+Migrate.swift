@@ -52,9 +52,9 @@ extension LdmShell {
     } catch {
       return .failure(LdmError("Password file \(file) cannot be read"))
     }
-    var firstLine = Substring(
-      contents.text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-    if firstLine.last == "\r" { firstLine = firstLine.dropLast() }
+    // A file written on Windows starts with a byte-order mark and ends its line with CRLF;
+    // neither is part of the password.
+    let firstLine = contents.text.fileLines.first ?? ""
     guard !firstLine.isEmpty else {
       return .failure(LdmError("Password file \(file) is empty"))
     }

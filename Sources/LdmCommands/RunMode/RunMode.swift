@@ -8,20 +8,27 @@ import Migration
 public enum RunMode {
   /// The options of `run`, as typed; values are checked here so the messages are tested.
   public struct Arguments: Sendable, Equatable {
+    /// The script's path, or ``standardInput`` (`-`).
     public var scriptPath: String
     public var scenarioPath: String?
     public var link: String?
+    public var latency: String?
     public var downtimeLimit: String?
     public var maxPasses: String?
     public var autoConverge: Bool
 
+    /// The script path that reads the script from standard input.
+    public static let standardInput = "-"
+
     public init(
       scriptPath: String, scenarioPath: String? = nil, link: String? = nil,
-      downtimeLimit: String? = nil, maxPasses: String? = nil, autoConverge: Bool = false
+      latency: String? = nil, downtimeLimit: String? = nil, maxPasses: String? = nil,
+      autoConverge: Bool = false
     ) {
       self.scriptPath = scriptPath
       self.scenarioPath = scenarioPath
       self.link = link
+      self.latency = latency
       self.downtimeLimit = downtimeLimit
       self.maxPasses = maxPasses
       self.autoConverge = autoConverge
@@ -44,10 +51,16 @@ public enum RunMode {
     }
   }
 
+  /// The name a script read from standard input has in its errors: `<stdin>:3: …`.
+  public static let standardInputName = "<stdin>"
+
   /// Runs a script; relative paths are taken from `workingDirectory`, password files from the
-  /// script's directory.
+  /// script's directory (from `workingDirectory` for a script on standard input).
+  /// `standardInput` reads all of standard input as text (nil when it is not UTF-8); without
+  /// it, `-` is refused.
   public static func run(
-    _ arguments: Arguments, files: any FileReading, workingDirectory: String, output: Output
+    _ arguments: Arguments, files: any FileReading, workingDirectory: String,
+    standardInput: (() -> String?)? = nil, output: Output
   ) -> Int32 {
     let scenario: Scenario
     let settings: EngineSettings
@@ -58,20 +71,33 @@ public enum RunMode {
       scenario = try loadScenario(arguments.scenarioPath, files: files, in: workingDirectory)
       settings = try engineSettings(arguments, scenario: scenario)
       let text: String
-      do {
-        text = try files.read(arguments.scriptPath, relativeTo: workingDirectory).text
-      } catch {
-        let reason = error == .notFound ? "no such file" : "cannot be read"
-        throw LdmError("ldm-console run: cannot read script \(arguments.scriptPath): \(reason)")
+      let name: String
+      if arguments.scriptPath == Arguments.standardInput {
+        guard let standardInput else {
+          throw LdmError("ldm-console run: no standard input to read the script from")
+        }
+        guard let input = standardInput() else {
+          throw LdmError("ldm-console run: cannot read script from standard input: not UTF-8 text")
+        }
+        text = input
+        name = standardInputName
+        scriptDirectory = workingDirectory
+      } else {
+        do {
+          text = try files.read(arguments.scriptPath, relativeTo: workingDirectory).text
+        } catch {
+          let reason = error == .notFound ? "no such file" : "cannot be read"
+          throw LdmError("ldm-console run: cannot read script \(arguments.scriptPath): \(reason)")
+        }
+        name = arguments.scriptPath
+        scriptDirectory = directory(
+          of: files.resolve(arguments.scriptPath, relativeTo: workingDirectory))
       }
-      let hosts = scenario.hosts.map(\.name)
       do {
-        script = try RunScript.parse(text, file: arguments.scriptPath, hosts: hosts)
+        script = try RunScript.parse(text, file: name, hosts: scenario.hosts.map(\.name))
       } catch {
         throw LdmError(error.description)
       }
-      scriptDirectory = directory(
-        of: files.resolve(arguments.scriptPath, relativeTo: workingDirectory))
       do {
         datacenter = try Datacenter(scenario: scenario, settings: settings)
       } catch {
@@ -106,31 +132,34 @@ public enum RunMode {
     }
   }
 
-  /// The scenario's migration settings with the options laid over them.
+  /// The scenario's migration settings with the options laid over them. Each option is read
+  /// as its scenario key is (``Quantities``): the same range, the same refusal after the
+  /// prefix, `ldm-console run: --OPTION: expected …, not 'TEXT'`.
   public static func engineSettings(_ arguments: Arguments, scenario: Scenario) throws(LdmError)
     -> EngineSettings
   {
+    func option<Value>(_ name: String, _ text: String, _ quantity: Quantity<Value>)
+      throws(LdmError) -> Value
+    {
+      do {
+        return try quantity.value(of: text)
+      } catch {
+        // The text as typed may hold a line break; the message stays one line.
+        throw LdmError("ldm-console run: \(name): \(error.reason)".escapingControlCharacters)
+      }
+    }
     var settings = EngineSettings(scenario.migration)
     if let text = arguments.link {
-      guard let bits = Units.parseBandwidth(text) else {
-        throw LdmError(
-          "ldm-console run: bad --link value \(text) (use e.g. 1Gbit/s, 100Mbit/s or unlimited)")
-      }
-      settings.link.bitsPerSecond = bits
+      settings.link.bitsPerSecond = try option("--link", text, Quantities.link)
+    }
+    if let text = arguments.latency {
+      settings.link.latency = try option("--latency", text, Quantities.latency)
     }
     if let text = arguments.downtimeLimit {
-      guard let seconds = Units.parseDuration(text), seconds > 0 else {
-        throw LdmError(
-          "ldm-console run: bad --downtime-limit value \(text) (use e.g. 300ms or 1s)")
-      }
-      settings.downtimeLimit = seconds
+      settings.downtimeLimit = try option("--downtime-limit", text, Quantities.downtimeLimit)
     }
     if let text = arguments.maxPasses {
-      guard let passes = Int(text), passes >= 1 else {
-        throw LdmError(
-          "ldm-console run: bad --max-passes value \(text) (a whole number, 1 or more)")
-      }
-      settings.maxPasses = passes
+      settings.maxPasses = try option("--max-passes", text, Quantities.maxPasses)
     }
     if arguments.autoConverge { settings.autoConverge = true }
     return settings

@@ -30,20 +30,24 @@ public struct RunScript: Sendable, Equatable {
     case fault(Fault, FaultAim, FaultTrigger, text: String)
   }
 
-  /// A script that cannot run: `FILE:LINE: reason`.
+  /// A script that cannot run: `FILE:LINE: reason`, one line whatever the script held (its
+  /// control characters are escaped).
   public struct ParseError: Error, Equatable, CustomStringConvertible, Sendable {
     public var file: String
     public var line: Int
     public var reason: String
-    public var description: String { "\(file):\(line): \(reason)" }
+    public var description: String {
+      "\(file.escapingControlCharacters):\(line): \(reason.escapingControlCharacters)"
+    }
   }
 
   /// Parses a script; `hosts` are the scenario's host names, the first being the default.
+  /// Lines end at LF, CRLF or CR, and a leading byte-order mark is dropped.
   public static func parse(_ text: String, file: String, hosts: [String]) throws(ParseError)
     -> RunScript
   {
     var steps: [Step] = []
-    for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, raw) in text.fileLines.enumerated() {
       let number = index + 1
       do {
         if let action = try parseLine(String(raw), hosts: hosts) {
@@ -96,10 +100,7 @@ public struct RunScript: Sendable, Equatable {
     switch words[0] {
     case "sleep":
       guard words.count == 2 else { throw LdmError("usage: sleep DURATION (e.g. sleep 3s)") }
-      guard let seconds = Units.parseDuration(words[1]) else {
-        throw LdmError("bad duration \(words[1]) (use e.g. 500ms, 3s, 2m)")
-      }
-      return .sleep(seconds: seconds, text: text)
+      return .sleep(seconds: try bounded(Quantities.scriptDelay, words[1], "sleep"), text: text)
     case "wait":
       guard words.count == 1 else { throw LdmError("wait takes no arguments") }
       return .wait
@@ -125,10 +126,7 @@ public struct RunScript: Sendable, Equatable {
       guard let rate = rest.first, rate != "after" else {
         throw LdmError("fault slow-link needs a rate, e.g. fault slow-link 10Mbit/s")
       }
-      guard case .some(.some(let bits)) = Units.parseBandwidth(rate) else {
-        throw LdmError("bad rate \(rate) (use e.g. 10Mbit/s, 1Gbit/s)")
-      }
-      fault = .slowLink(bitsPerSecond: bits)
+      fault = .slowLink(bitsPerSecond: try bounded(Quantities.slowLinkRate, rate, "slow-link"))
       rest = rest.dropFirst()
     default:
       throw LdmError(
@@ -147,9 +145,23 @@ public struct RunScript: Sendable, Equatable {
       throw LdmError(faultUsage)
     }
     if let phase = Phase(name: when) { return (fault, aim, .afterPhase(phase)) }
-    if let seconds = Units.parseDuration(when) { return (fault, aim, .afterDelay(seconds)) }
+    if Units.parseDuration(when) != nil {
+      return (fault, aim, .afterDelay(try bounded(Quantities.scriptDelay, when, "after")))
+    }
     throw LdmError(
       "bad trigger \(when) (expected a phase such as 3 or transfer, or a duration such as 2s)")
+  }
+
+  /// `text` as `quantity`, bounded as the scenario keys and the options of `run` are; the
+  /// refusal is `WORD: expected …, not 'TEXT'`.
+  static func bounded<Value>(_ quantity: Quantity<Value>, _ text: String, _ word: String)
+    throws(LdmError) -> Value
+  {
+    do {
+      return try quantity.value(of: text)
+    } catch {
+      throw LdmError("\(word): \(error.reason)")
+    }
   }
 
   static func isHostName(_ text: Substring) -> Bool {

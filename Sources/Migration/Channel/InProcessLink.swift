@@ -97,12 +97,12 @@ public final class InProcessLink {
     return moved
   }
 
-  /// Closes both ends of every connection for `closure` (the link went down), dropping what
-  /// was queued or on its way.
-  public func fail(_ channels: [InProcessChannel], _ closure: ChannelClosure) {
+  /// Closes both ends of every connection for `closure` at `time` (the link went down, the
+  /// peer's process died), dropping what was queued or on its way.
+  public func fail(_ channels: [InProcessChannel], _ closure: ChannelClosure, at time: Double) {
     for channel in channels {
-      channel.outbound.fail(closure)
-      channel.inbound.fail(closure)
+      channel.outbound.fail(closure, at: time)
+      channel.inbound.fail(closure, at: time)
     }
   }
 
@@ -149,8 +149,10 @@ public final class InProcessLink {
     var freeAt = 0.0
     /// Set when the link failed: both ends see it at once.
     var failure: ChannelClosure?
+    var failedAt: Double?
     /// The sender closed gracefully: once drained, the receiver sees the end.
     var senderClosed = false
+    var senderClosedAt = 0.0
     var receiverClosed = false
 
     init(wire: Wire) { self.wire = wire }
@@ -159,8 +161,11 @@ public final class InProcessLink {
       (failure != nil || (senderClosed && receiverClosed)) && queue.isEmpty && inFlight.isEmpty
     }
 
-    func fail(_ closure: ChannelClosure) {
-      if failure == nil { failure = closure }
+    func fail(_ closure: ChannelClosure, at time: Double) {
+      if failure == nil {
+        failure = closure
+        failedAt = time
+      }
       queue.removeAll()
       queuedBytes = 0
       inFlight.removeAll()
@@ -225,14 +230,24 @@ public final class InProcessChannel: MigrationChannel {
     return nil
   }
 
+  public var closedAt: Double? {
+    switch closure {
+    case nil: nil
+    case .local?: outbound.senderClosedAt
+    case .peer?: max(inbound.senderClosedAt + link.latency, inbound.lastArrival ?? 0)
+    case .linkDown?, .reset?: outbound.failedAt ?? inbound.failedAt
+    }
+  }
+
   public func close(at time: Double) {
+    if !outbound.senderClosed { outbound.senderClosedAt = time }
     outbound.senderClosed = true
     inbound.receiverClosed = true
     inbound.inFlight.removeAll()
   }
 
-  /// The peer's process went away: this end's connection is reset.
-  public func reset() {
-    link.fail([self], .reset)
+  /// The peer's process went away at `time`: this end's connection is reset.
+  public func reset(at time: Double) {
+    link.fail([self], .reset, at: time)
   }
 }

@@ -18,6 +18,9 @@ public protocol MigrationChannel: AnyObject {
   func lastActivity(by time: Double) -> Double?
   /// Why the channel is closed, once it is.
   var closure: ChannelClosure? { get }
+  /// When the closure happened (for the peer's close: when the end reached this side), once
+  /// it did; a side reacts to it at that time, not at its own last one.
+  var closedAt: Double? { get }
   /// Closes this end gracefully: what was sent is still delivered, then the peer sees the end.
   func close(at time: Double)
 }

@@ -99,6 +99,7 @@ public final class DestinationSide {
         delayed = nil
         perform(action)
       } else if channel.closure != nil {
+        clock = max(clock, min(now, channel.closedAt ?? clock))
         connectionEnded()
       } else if silenceEnds(by: now) <= now {
         clock = max(clock, silenceEnds(by: now))
@@ -349,7 +350,7 @@ public final class DestinationSide {
     clock = max(clock, time)
     tearDown(reason)
     if let channel = channel as? InProcessChannel {
-      channel.reset()
+      channel.reset(at: clock)
     } else {
       channel.close(at: clock)
     }

@@ -66,7 +66,10 @@ public final class RecoveryQuery {
     }
     let heard = channel.lastActivity(by: now) ?? startedAt
     if channel.closure != nil || heard + MigrationTiming.peerTimeout <= now {
-      clock = max(clock, min(now, heard + MigrationTiming.peerTimeout))
+      let noticed =
+        channel.closure != nil
+        ? channel.closedAt ?? clock : heard + MigrationTiming.peerTimeout
+      clock = max(clock, min(now, noticed))
       settle(.restoredUnconfirmed)
       return true
     }

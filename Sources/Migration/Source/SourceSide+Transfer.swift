@@ -133,6 +133,7 @@ extension SourceSide {
       return enter(.suspension, at: clock)
     }
     if statistics.pass >= settings.maxPasses {
+      announcedOverLimit = true
       emitEvent(
         .downtimeOverLimit(
           expected: statistics.expectedDowntime, limit: settings.downtimeLimit, reason: .passLimit))

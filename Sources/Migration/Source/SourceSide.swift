@@ -69,6 +69,8 @@ public final class SourceSide {
   var localChecks: [PreCheckResult] = []
   /// Whether this migration marked the source (a refused second one must not unmark it).
   var ownsSource = false
+  /// Whether the source already said it suspends over its downtime limit.
+  var announcedOverLimit = false
   /// Whether the target was asked to create the domain.
   public internal(set) var targetRequested = false
   var lastProgressPercent = -1
@@ -229,7 +231,9 @@ public final class SourceSide {
       let heard = channel.lastActivity(by: now) ?? connectedAt
       offer(heard + MigrationTiming.peerTimeout, .timedOut)
     }
-    if channel?.closure != nil, conversation != .ended { offer(min(clock, now), .timedOut) }
+    if let channel, channel.closure != nil, conversation != .ended {
+      offer(min(now, max(clock, channel.closedAt ?? clock)), .timedOut)
+    }
     return best
   }
 
@@ -456,7 +460,10 @@ public final class SourceSide {
     statistics.remainingBytes = 0
     statistics.estimatedTimeLeft = 0
     outcome = .completed
-    if let downtime = statistics.actualDowntime, downtime > settings.downtimeLimit {
+    // Said once: when the pass limit forced the suspension, the log already knows why.
+    if !announcedOverLimit, let downtime = statistics.actualDowntime,
+      downtime > settings.downtimeLimit
+    {
       emitEvent(
         .downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: .throughput))
     }
