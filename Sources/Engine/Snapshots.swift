@@ -2,7 +2,7 @@ import Hypervisor
 import Migration
 
 /// An immutable picture of one migration, as its source sees it.
-public struct MigrationSnapshot: Sendable, Equatable {
+public struct MigrationSnapshot: Sendable, Equatable, Codable {
   public var id: MigrationID
   public var sourceHost: String
   public var targetHost: String
@@ -26,7 +26,7 @@ public struct MigrationSnapshot: Sendable, Equatable {
 }
 
 /// An immutable picture of a migration arriving, as its destination sees it.
-public struct IncomingSnapshot: Sendable, Equatable {
+public struct IncomingSnapshot: Sendable, Equatable, Codable {
   public var id: MigrationID
   public var sourceHost: String
   public var targetHost: String
@@ -60,7 +60,7 @@ extension DestinationSide {
 }
 
 /// An immutable picture of the whole datacenter, as the console draws it.
-public struct DatacenterSnapshot: Sendable, Equatable {
+public struct DatacenterSnapshot: Sendable, Equatable, Codable {
   public var time: Double
   public var hosts: [HostSnapshot]
   /// Recently finished migrations, then those under way, as their sources see them.

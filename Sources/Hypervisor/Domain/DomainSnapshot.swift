@@ -1,6 +1,6 @@
 /// An immutable picture of a domain: what `ldm list` prints and the console draws.
-public struct DomainSnapshot: Sendable, Equatable {
-  public struct Variable: Sendable, Equatable {
+public struct DomainSnapshot: Sendable, Equatable, Codable {
+  public struct Variable: Sendable, Equatable, Codable {
     public var name: String
     public var value: String
 
@@ -40,7 +40,7 @@ public struct DomainSnapshot: Sendable, Equatable {
 }
 
 /// An immutable picture of a host.
-public struct HostSnapshot: Sendable, Equatable {
+public struct HostSnapshot: Sendable, Equatable, Codable {
   public var name: String
   public var cpu: HostCPU
   public var os: SolarisRelease

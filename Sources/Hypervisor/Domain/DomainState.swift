@@ -1,5 +1,5 @@
 /// The STATE column of `ldm list`.
-public enum DomainState: String, Sendable, Equatable, CaseIterable {
+public enum DomainState: String, Sendable, Equatable, CaseIterable, Codable {
   case active
   case bound
   case inactive
@@ -11,7 +11,7 @@ public enum DomainState: String, Sendable, Equatable, CaseIterable {
 }
 
 /// A domain's part in a migration: the sixth FLAGS position.
-public enum MigrationRole: Sendable, Equatable {
+public enum MigrationRole: Sendable, Equatable, Codable {
   case source
   case target
   /// The link failed after all state was sent but before the target acknowledged the resume.
@@ -27,14 +27,14 @@ public enum MigrationRole: Sendable, Equatable {
 }
 
 /// The guest's `cpu-arch` property.
-public enum CPUArch: String, Sendable, Equatable, CaseIterable {
+public enum CPUArch: String, Sendable, Equatable, CaseIterable, Codable {
   case native
   case generic
   case migrationClass1 = "migration-class1"
 }
 
 /// A virtual disk: a name in the guest and the `volume@service` it is backed by.
-public struct VirtualDisk: Sendable, Equatable {
+public struct VirtualDisk: Sendable, Equatable, Codable {
   public var name: String
   public var volume: String
   public var service: String
@@ -52,7 +52,7 @@ public struct VirtualDisk: Sendable, Equatable {
 }
 
 /// A virtual network device attached to a virtual switch.
-public struct VirtualNetwork: Sendable, Equatable {
+public struct VirtualNetwork: Sendable, Equatable, Codable {
   public var name: String
   public var switchName: String
   public var mac: String

@@ -1,5 +1,5 @@
 /// A host's processor, as `psrinfo -pv` and `prtconf -pv` describe it.
-public struct HostCPU: Sendable, Equatable {
+public struct HostCPU: Sendable, Equatable, Codable {
   /// Processor type, e.g. `SPARC-T4`.
   public var type: String
   public var mhz: Int
@@ -43,7 +43,7 @@ public enum SolarisRelease: String, Sendable, Equatable, CaseIterable, Codable {
 }
 
 /// An Oracle VM Server for SPARC (Logical Domains Manager) version such as `3.1`.
-public struct ManagerVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
+public struct ManagerVersion: Sendable, Equatable, Comparable, CustomStringConvertible, Codable {
   public var major: Int
   public var minor: Int
 

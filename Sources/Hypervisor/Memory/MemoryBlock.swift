@@ -1,6 +1,6 @@
 /// One contiguous piece of a domain's memory: a guest real address range backed by a host
 /// physical range of the same size (`ldm list -l`'s `RA PA SIZE`).
-public struct MemoryBlock: Sendable, Equatable, Hashable {
+public struct MemoryBlock: Sendable, Equatable, Hashable, Codable {
   /// Guest real address: what the guest OS sees. Kept identical across a migration.
   public var realAddress: UInt64
   /// Host physical address: where the block lives on this host. May differ after migration.

@@ -4,7 +4,7 @@
 /// range of its own size, so a fragmented host can refuse a domain it has room for in total.
 public struct PhysicalMemory: Sendable, Equatable {
   /// A half-open physical range `[start, start + size)`.
-  public struct Range: Sendable, Equatable, Hashable {
+  public struct Range: Sendable, Equatable, Hashable, Codable {
     public var start: UInt64
     public var size: UInt64
     public var end: UInt64 { start + size }

@@ -1,7 +1,7 @@
 /// A virtual disk service (vds) and the volumes it exports.
-public struct VirtualDiskService: Sendable, Equatable {
+public struct VirtualDiskService: Sendable, Equatable, Codable {
   /// An exported volume: its name and the back-end device behind it on this host.
-  public struct Volume: Sendable, Equatable {
+  public struct Volume: Sendable, Equatable, Codable {
     public var name: String
     public var device: String
     public var options: String
@@ -27,7 +27,7 @@ public struct VirtualDiskService: Sendable, Equatable {
 }
 
 /// A virtual switch (vsw).
-public struct VirtualSwitch: Sendable, Equatable {
+public struct VirtualSwitch: Sendable, Equatable, Codable {
   public var name: String
   public var domain: String
   public var mac: String
@@ -42,7 +42,7 @@ public struct VirtualSwitch: Sendable, Equatable {
 }
 
 /// A virtual console concentrator (vcc): hands out one console port per guest.
-public struct VirtualConsoleConcentrator: Sendable, Equatable {
+public struct VirtualConsoleConcentrator: Sendable, Equatable, Codable {
   public var name: String
   public var domain: String
   public var ports: ClosedRange<Int>

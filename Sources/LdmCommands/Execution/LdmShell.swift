@@ -2,13 +2,14 @@ import Engine
 import Hypervisor
 import Migration
 
-/// Runs command lines on a host of a ``Datacenter``, as a shell on that host's control domain
-/// would: output lines and an exit status; nothing changes when a command fails.
+/// Runs command lines on a host, as a shell on that host's control domain would: output lines
+/// and an exit status; nothing changes when a command fails.
 ///
-/// Used by the run mode, the console's `:` prompt and tests; it runs on the thread that owns
-/// the datacenter.
+/// Used by the run mode, the console's `:` prompt, `ldmd` and tests; it runs on the thread
+/// that owns the managers.
 public struct LdmShell {
-  public let datacenter: Datacenter
+  /// The managers the commands act on.
+  public let datacenter: any ManagerDirectory
   /// Where `-p FILE` is read from.
   public var files: any FileReading
   /// Relative password file paths are taken relative to this directory (the run mode: the
@@ -16,7 +17,8 @@ public struct LdmShell {
   public var baseDirectory: String
 
   public init(
-    datacenter: Datacenter, files: any FileReading = LocalFiles(), baseDirectory: String = ""
+    datacenter: any ManagerDirectory, files: any FileReading = LocalFiles(),
+    baseDirectory: String = ""
   ) {
     self.datacenter = datacenter
     self.files = files

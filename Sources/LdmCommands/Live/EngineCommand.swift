@@ -4,7 +4,7 @@ import Migration
 
 /// What the console asks of the engine thread. Every command that answers carries a ticket;
 /// the answer comes back as an ``EngineReport`` with the same ticket.
-public enum EngineCommand: Sendable, Equatable {
+public enum EngineCommand: Sendable, Equatable, Codable {
   /// An ldm command line typed at `:` on `host`. A `migrate` started this way runs on in
   /// the background; its failure, if any, is reported later as a command output.
   /// `password` answers the `Target Password:` prompt of an `ldm migrate` without `-p`
@@ -26,7 +26,7 @@ public enum EngineCommand: Sendable, Equatable {
 }
 
 /// The engine thread's answers.
-public enum EngineReport: Sendable, Equatable {
+public enum EngineReport: Sendable, Equatable, Codable {
   case commandFinished(ticket: Int, output: String, status: Int32)
   case migrationStarted(ticket: Int, id: MigrationID)
   /// The migration the form started ended before its target existed: ldm's lines, every
@@ -42,7 +42,7 @@ public enum EngineReport: Sendable, Equatable {
 }
 
 /// What the engine thread publishes after every slice.
-public struct LiveSnapshot: Sendable, Equatable {
+public struct LiveSnapshot: Sendable, Equatable, Codable {
   public var datacenter: DatacenterSnapshot
   public var speed: Double
   public var isPaused: Bool

@@ -6,67 +6,26 @@ import Migration
 /// commands in, reports out, time advanced by a scaled wall-clock delta.
 public struct EngineState {
   public let datacenter: Datacenter
-  let shell: LdmShell
+  var desk: CommandDesk
   public private(set) var speed: Double = 1
   public private(set) var isPaused = false
   /// Presenter mode: the phases of the running migrations when `n` was pressed.
   private var steppingFrom: [MigrationID: Phase]?
-  /// What `:` lines started that has not ended yet, by the line's ticket.
-  private var background: [(operation: PendingOperation, ticket: Int, answered: Bool)] = []
-  /// Migrations and dry runs the migrate form started, until they answer.
-  private var formRequests: [(id: MigrationID, ticket: Int)] = []
-  /// Cancels that wait for the target's answer (a domain with the error flag).
-  private var recoveries: [(operation: PendingOperation, ticket: Int)] = []
 
   public static let eventsShown = 200
 
   public init(datacenter: Datacenter, baseDirectory: String = "") {
     self.datacenter = datacenter
-    shell = LdmShell(datacenter: datacenter, baseDirectory: baseDirectory)
+    desk = CommandDesk(directory: datacenter, baseDirectory: baseDirectory)
   }
 
   public mutating func handle(_ command: EngineCommand) -> [EngineReport] {
+    if var reports = desk.handle(command) {
+      settleWhilePaused()
+      reports += desk.answers()
+      return reports
+    }
     switch command {
-    case .ldm(let line, let host, let ticket, let password):
-      let result = shell.run(line, on: host, password: password)
-      var output = result.output
-      if isPaused, let pending = result.pending, pending.migration == nil, !pending.isDryRun {
-        // cancel-operation typed while paused: as for `c`, its messages cross the link.
-        let shell = self.shell
-        datacenter.advance(until: { shell.completion(of: pending) != nil }, limit: 2)
-      }
-      guard let pending = result.pending else {
-        return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
-      }
-      if let id = pending.migration {
-        // ldm would block; the console lets it run and says so, then reports a failure.
-        background.append((pending, ticket, true))
-        output.lines.append("Migration \(id) started; it runs in the background")
-        return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
-      }
-      background.append((pending, ticket, false))
-      return []
-    case .migrate(let request, let ticket):
-      do {
-        let id = try datacenter.startMigration(request)
-        formRequests.append((id, ticket))
-        return request.dryRun ? [] : [.migrationStarted(ticket: ticket, id: id)]
-      } catch {
-        return [.refused(ticket: ticket, lines: [error.message])]
-      }
-    case .cancel(let domain, let host, let ticket):
-      do {
-        switch try datacenter.cancelMigration(of: domain, on: host) {
-        case .recovering:
-          recoveries.append((.recovery(domain: domain, host: host), ticket))
-        case .cancelled(let migration):
-          recoveries.append((.cancellation(migration.id), ticket))
-        }
-        settleWhilePaused()
-        return answers()
-      } catch {
-        return [.refused(ticket: ticket, lines: [error.message])]
-      }
     case .fault(let fault, let aim, let trigger, let ticket):
       do {
         try datacenter.inject(fault, aim: aim, when: trigger)
@@ -82,10 +41,20 @@ public struct EngineState {
     case .pauseAtNextPhase:
       steppingFrom = phases()
       isPaused = false
-    case .shutdown:
+    case .ldm, .migrate, .cancel, .shutdown:
       break
     }
     return []
+  }
+
+  /// An operator's cancel completes even while the presenter holds the clock: the cancel and
+  /// the target's answer cross the link (a few milliseconds of engine time), nothing else is
+  /// waited for.
+  private func settleWhilePaused() {
+    let waiting = desk.waitingCancels
+    guard isPaused, !waiting.isEmpty else { return }
+    let desk = self.desk
+    datacenter.advance(until: { waiting.allSatisfy(desk.isDone) }, limit: 2)
   }
 
   /// Lets `wallSeconds × speed` of engine time pass, unless paused; in presenter mode it
@@ -122,60 +91,7 @@ public struct EngineState {
         datacenter.advance(by: simulated)
       }
     }
-    reports += answers()
-    return reports
-  }
-
-  /// An operator's cancel completes even while the presenter holds the clock: the cancel and
-  /// the target's answer cross the link (a few milliseconds of engine time), nothing else is
-  /// waited for.
-  private func settleWhilePaused() {
-    guard isPaused else { return }
-    let shell = self.shell
-    let waiting = recoveries.map(\.operation)
-    datacenter.advance(
-      until: { waiting.allSatisfy { shell.completion(of: $0) != nil } }, limit: 2)
-  }
-
-  /// The answers that came due: ended `:` commands, the migrate form's verdicts, recoveries.
-  private mutating func answers() -> [EngineReport] {
-    var reports: [EngineReport] = []
-    let shell = self.shell
-    let datacenter = self.datacenter
-    background.removeAll { item in
-      guard let output = shell.completion(of: item.operation) else { return false }
-      if !item.answered || !output.succeeded {
-        reports.append(
-          .commandFinished(ticket: item.ticket, output: output.text, status: output.status))
-      }
-      return true
-    }
-    formRequests.removeAll { request in
-      guard let migration = datacenter.migration(request.id) else { return true }
-      if migration.isDryRun {
-        guard migration.isFinished else { return false }
-        reports.append(
-          .dryRunFinished(ticket: request.ticket, results: migration.checkResults ?? []))
-        return true
-      }
-      // Followed until its target exists: a refusal before that is the form's answer.
-      if migration.targetRequested { return true }
-      guard let outcome = migration.outcome else { return false }
-      let failing = (migration.checkResults ?? []).flatMap(\.lines)
-      let lines =
-        failing.isEmpty || outcome == .cancelled
-        ? MigrationText.lines(outcome, domain: migration.domainName)
-        : failing + ["Domain Migration of LDom \(migration.domainName) failed"]
-      reports.append(
-        .migrationRefused(
-          ticket: request.ticket, id: request.id, domain: migration.domainName, lines: lines))
-      return true
-    }
-    recoveries.removeAll { item in
-      guard shell.completion(of: item.operation) != nil else { return false }
-      reports.append(.cancelled(ticket: item.ticket))
-      return true
-    }
+    reports += desk.answers()
     return reports
   }
 

@@ -108,7 +108,8 @@ public enum RunMode {
       return 2
     }
     let shell = LdmShell(datacenter: datacenter, files: files, baseDirectory: scriptDirectory)
-    let runner = ScriptRunner(script: script, shell: shell, write: output.transcript)
+    let runner = ScriptRunner(
+      script: script, datacenter: datacenter, shell: shell, write: output.transcript)
     let events = output.events
     datacenter.eventSink = { [unowned runner] event in
       events?(event.jsonLine())

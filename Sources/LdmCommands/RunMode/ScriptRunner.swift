@@ -9,6 +9,7 @@ import Migration
 public final class ScriptRunner {
   public let script: RunScript
   public let shell: LdmShell
+  public let datacenter: Datacenter
   let write: (String) -> Void
   var jobs: [Job] = []
   var nextJob = 1
@@ -27,13 +28,15 @@ public final class ScriptRunner {
   }
 
   /// `write` receives the transcript one line at a time, without newline.
-  public init(script: RunScript, shell: LdmShell, write: @escaping (String) -> Void) {
+  public init(
+    script: RunScript, datacenter: Datacenter, shell: LdmShell,
+    write: @escaping (String) -> Void
+  ) {
     self.script = script
+    self.datacenter = datacenter
     self.shell = shell
     self.write = write
   }
-
-  var datacenter: Datacenter { shell.datacenter }
 
   /// Runs every step, then waits for background commands. Returns 0 when every command
   /// succeeded, 1 when any failed.

@@ -26,7 +26,7 @@ public protocol MigrationChannel: AnyObject {
 }
 
 /// How a connection ended.
-public enum ChannelClosure: Sendable, Equatable {
+public enum ChannelClosure: Sendable, Equatable, Codable {
   /// This end closed it.
   case local
   /// The peer closed it after saying what it had to say.

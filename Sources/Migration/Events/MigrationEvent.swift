@@ -3,7 +3,7 @@ import Hypervisor
 /// Something that happened, stamped with engine time and the host whose manager saw it. The
 /// fields are typed values; LdmCommands and the console put them into words, and
 /// `--events FILE` writes them as JSON lines (docs/events.md).
-public struct MigrationEvent: Sendable, Equatable {
+public struct MigrationEvent: Sendable, Equatable, Codable {
   /// Seconds on the engine's clock.
   public var time: Double
   /// The host whose manager reports it.
@@ -31,7 +31,7 @@ public struct MigrationEvent: Sendable, Equatable {
   public var kind: Kind { detail.kind }
 
   /// What happened, with its facts.
-  public enum Detail: Sendable, Equatable {
+  public enum Detail: Sendable, Equatable, Codable {
     /// `ldm migrate` began on the source.
     case started(targetHost: String, targetName: String, user: String, live: Bool)
     case preCheck(PreCheckResult)
@@ -106,7 +106,7 @@ public struct MigrationEvent: Sendable, Equatable {
   }
 
   /// The kind of an event: its stable name in JSON.
-  public enum Kind: String, Sendable, Equatable, CaseIterable {
+  public enum Kind: String, Sendable, Equatable, CaseIterable, Codable {
     case started
     case preCheckPassed = "pre-check-passed"
     case preCheckFailed = "pre-check-failed"
@@ -135,7 +135,7 @@ public struct MigrationEvent: Sendable, Equatable {
 }
 
 /// Why a migration suspends over its downtime limit.
-public enum OverLimitReason: String, Sendable, Equatable {
+public enum OverLimitReason: String, Sendable, Equatable, Codable {
   /// The maximum number of passes was reached without converging.
   case passLimit = "pass-limit"
   /// Its throughput (its share of a busy link) is too small for the rest to fit.
@@ -143,7 +143,7 @@ public enum OverLimitReason: String, Sendable, Equatable {
 }
 
 /// Why the destination destroyed its half of a migration.
-public enum TeardownReason: String, Sendable, Equatable {
+public enum TeardownReason: String, Sendable, Equatable, Codable {
   case cancelled
   case failed
   case connectionLost = "connection-lost"
@@ -154,7 +154,7 @@ public enum TeardownReason: String, Sendable, Equatable {
 }
 
 /// How `cancel-operation` settled a domain left with the error flag.
-public enum Recovery: String, Sendable, Equatable {
+public enum Recovery: String, Sendable, Equatable, Codable {
   /// The target holds nothing of it: it runs on the source again.
   case restored
   /// It resumed on the target after all: the source's copy is destroyed.

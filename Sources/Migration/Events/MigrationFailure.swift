@@ -1,7 +1,7 @@
 import Hypervisor
 
 /// Why a migration failed, as a value; LdmCommands words it as ldm prints it.
-public enum MigrationFailure: Sendable, Equatable {
+public enum MigrationFailure: Sendable, Equatable, Codable {
   /// A pre-check failed (a real run stops at the first failure).
   case preCheck(PreCheckFailure)
   /// The connection to the target closed under the migration.
@@ -20,7 +20,7 @@ public enum MigrationFailure: Sendable, Equatable {
 }
 
 /// How a migration ended.
-public enum MigrationOutcome: Sendable, Equatable {
+public enum MigrationOutcome: Sendable, Equatable, Codable {
   case completed
   case cancelled
   /// Failed; both hosts are as before, unless `errorFlag`: the connection failed after all

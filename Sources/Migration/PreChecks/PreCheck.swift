@@ -35,7 +35,7 @@ public enum MachineSide: String, Sendable, Equatable, Codable {
 }
 
 /// What a check found, as facts; LdmCommands words them.
-public enum PreCheckFinding: Sendable, Equatable {
+public enum PreCheckFinding: Sendable, Equatable, Codable {
   /// The target's ldmd answered.
   case targetAnswered(host: String)
   case targetUnreachable(host: String)
@@ -65,7 +65,7 @@ public enum PreCheckFinding: Sendable, Equatable {
 }
 
 /// Where one memory block of the domain would go on the target.
-public struct MemoryPlacement: Sendable, Equatable {
+public struct MemoryPlacement: Sendable, Equatable, Codable {
   public var size: UInt64
   public var realAddress: UInt64
   public var physicalAddress: UInt64
@@ -78,7 +78,7 @@ public struct MemoryPlacement: Sendable, Equatable {
 }
 
 /// Why a check failed: one value per line ldm prints, with the resource and both values.
-public enum PreCheckFailure: Sendable, Equatable {
+public enum PreCheckFailure: Sendable, Equatable, Codable {
   case unreachable(host: String)
   case targetIsSource(host: String)
   case authenticationFailed(user: String, host: String)
@@ -106,7 +106,7 @@ public enum PreCheckFailure: Sendable, Equatable {
 }
 
 /// The verdict of one pre-check: what was found, and every problem if it failed.
-public struct PreCheckResult: Sendable, Equatable {
+public struct PreCheckResult: Sendable, Equatable, Codable {
   public var check: PreCheck
   public var finding: PreCheckFinding
   public var failures: [PreCheckFailure]

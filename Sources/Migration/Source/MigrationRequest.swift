@@ -1,5 +1,5 @@
 /// What `ldm migrate-domain` asks for.
-public struct MigrationRequest: Sendable, Equatable {
+public struct MigrationRequest: Sendable, Equatable, Codable {
   /// The host the command runs on: the source.
   public var sourceHost: String
   public var domain: String

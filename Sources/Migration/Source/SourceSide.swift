@@ -504,6 +504,17 @@ public final class SourceSide {
 
   func lostConnection() {
     if conversation == .cancelling { return cancelled() }
+    if conversation == .greeting {
+      // The target's ldmd never answered the hello (a connection that could not be made, or
+      // one refused at once): the first pre-check fails, as ldm reports it.
+      channel?.close(at: clock)
+      channel = nil
+      return know([
+        PreCheckResult(
+          .targetReachable, .targetUnreachable(host: targetHostName),
+          failures: [.unreachable(host: targetHostName)])
+      ])
+    }
     let closure = channel?.closure
     switch closure {
     case .linkDown?:

@@ -1,6 +1,6 @@
 /// The numbers users of QEMU and libvirt expect from a live migration, at one moment, all
 /// from what this migration really sent and measured.
-public struct MigrationStatistics: Sendable, Equatable {
+public struct MigrationStatistics: Sendable, Equatable, Codable {
   /// Seconds since the migration started.
   public var elapsed: Double = 0
   /// Seconds spent in phases 1 and 2 before the first page moved.

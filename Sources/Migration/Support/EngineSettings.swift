@@ -1,7 +1,7 @@
 import Hypervisor
 
 /// The network link between the hosts' Logical Domains Managers.
-public struct Link: Sendable, Equatable, CustomStringConvertible {
+public struct Link: Sendable, Equatable, CustomStringConvertible, Codable {
   /// Bits per second; nil means unlimited: frames leave as fast as the machine makes them.
   public var bitsPerSecond: Double?
   /// One-way latency in seconds: every frame arrives this long after it left.
@@ -23,7 +23,7 @@ public struct Link: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// How migrations are carried out: the link and the pre-copy policy.
-public struct EngineSettings: Sendable, Equatable {
+public struct EngineSettings: Sendable, Equatable, Codable {
   public var link: Link
   /// The longest the domain may be suspended; pre-copy continues until the rest fits.
   public var downtimeLimit: Double

@@ -2,7 +2,7 @@ import Hypervisor
 
 /// A failure of the wire or of a peer, injected for a demo or a test. Each must leave both
 /// hosts consistent.
-public enum Fault: Sendable, Equatable, CustomStringConvertible {
+public enum Fault: Sendable, Equatable, CustomStringConvertible, Codable {
   /// The link goes down: the connections on it close.
   case linkDown
   /// The destination refuses its next memory allocation.
@@ -35,7 +35,7 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// When an injected fault fires.
-public enum FaultTrigger: Sendable, Equatable, CustomStringConvertible {
+public enum FaultTrigger: Sendable, Equatable, CustomStringConvertible, Codable {
   case now
   /// When a migration finishes this phase (and before the next one does anything).
   case afterPhase(Phase)
@@ -52,7 +52,7 @@ public enum FaultTrigger: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What a fault acts on.
-public enum FaultAim: Sendable, Equatable, CustomStringConvertible {
+public enum FaultAim: Sendable, Equatable, CustomStringConvertible, Codable {
   /// The link and every migration on it (for `after PHASE`: the migration that finished it).
   case link
   /// The migration of this domain (named as on its source).

@@ -39,7 +39,7 @@ public enum Phase: Int, Sendable, Equatable, Comparable, CaseIterable, Codable {
 }
 
 /// Identifies one migration among those its source manager started.
-public struct MigrationID: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct MigrationID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
   public var rawValue: Int
   public init(_ rawValue: Int) { self.rawValue = rawValue }
   public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

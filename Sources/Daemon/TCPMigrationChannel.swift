@@ -1,0 +1,172 @@
+import DequeModule
+import Migration
+import NIOCore
+import Network
+import Synchronization
+
+/// One end of a migration connection between two daemons, over TCP (and TLS).
+///
+/// The engine thread uses it as any ``MigrationChannel``: what it sends goes into an outbox
+/// that the connection's writer task puts on the socket, and frames that arrive wait in an
+/// inbox, stamped with the wall clock, until the engine thread takes them. The writer's
+/// progress is what "departed" means here; NIO's backpressure and a send window keep the
+/// engine from running ahead of the wire.
+public final class TCPMigrationChannel: MigrationChannel, Sendable {
+  struct State {
+    var inbox: Deque<(frame: [UInt8], arrival: Double)> = []
+    var queuedBytes = 0
+    var departedBytes: UInt64 = 0
+    var lastDeparture = 0.0
+    var lastActivity: Double?
+    var closure: ChannelClosure?
+    var closedAt: Double?
+  }
+
+  private let state = Mutex(State())
+  private let outbox: AsyncStream<[UInt8]>.Continuation
+  private let pending: AsyncStream<[UInt8]>
+  let clock: @Sendable () -> Double
+  let wake: @Sendable () -> Void
+  /// Bytes the engine may have written that the socket has not taken yet.
+  public static let sendWindow = 4 << 20
+
+  /// A channel whose connection is still to be made (or accepted): what is sent meanwhile
+  /// waits in the outbox. `wake` tells the engine thread that something arrived.
+  public init(clock: @escaping @Sendable () -> Double, wake: @escaping @Sendable () -> Void) {
+    self.clock = clock
+    self.wake = wake
+    (pending, outbox) = AsyncStream.makeStream(of: [UInt8].self)
+  }
+
+  // MARK: The engine thread's side
+
+  public func send(_ frame: [UInt8], at time: Double) {
+    let open = state.withLock { state -> Bool in
+      guard state.closure == nil else { return false }
+      state.queuedBytes += frame.count
+      return true
+    }
+    if open { outbox.yield(frame) }
+  }
+
+  public var isWritable: Bool {
+    state.withLock { $0.closure == nil && $0.queuedBytes < Self.sendWindow }
+  }
+
+  public func receive(by time: Double) -> (frame: [UInt8], arrival: Double)? {
+    state.withLock { $0.inbox.popFirst() }
+  }
+
+  public func nextArrival(by time: Double) -> Double? {
+    state.withLock { $0.inbox.first?.arrival }
+  }
+
+  public func departed(by time: Double) -> (bytes: UInt64, time: Double) {
+    state.withLock { ($0.departedBytes, $0.lastDeparture) }
+  }
+
+  public func lastActivity(by time: Double) -> Double? {
+    state.withLock { $0.lastActivity }
+  }
+
+  public var closure: ChannelClosure? {
+    state.withLock { state in
+      // What arrived before the end is read first.
+      state.inbox.isEmpty || state.closure == .local ? state.closure : nil
+    }
+  }
+
+  public var closedAt: Double? {
+    state.withLock { $0.closedAt }
+  }
+
+  public func close(at time: Double) {
+    end(.local)
+    outbox.finish()
+  }
+
+  // MARK: The connection's side
+
+  /// The connection could not be made, or failed: the engine sees the end.
+  public func fail() {
+    end(.reset)
+    outbox.finish()
+  }
+
+  private func end(_ closure: ChannelClosure) {
+    let now = clock()
+    state.withLock { state in
+      if state.closure == nil {
+        state.closure = closure
+        state.closedAt = now
+      }
+    }
+    wake()
+  }
+
+  /// Carries frames both ways until either end closes: the writer puts the outbox on the
+  /// socket, the reader keeps what arrives. Returns when the connection is over.
+  public func run(
+    inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+    outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+  ) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.write(to: outbound) }
+      group.addTask { await self.read(from: inbound) }
+      // Whichever ends first, the connection is over.
+      await group.next()
+      group.cancelAll()
+      outbox.finish()
+    }
+  }
+
+  private func write(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
+    for await frame in pending {
+      // The framing adds the length again: the frame goes without its own.
+      var buffer = ByteBufferAllocator().buffer(capacity: frame.count - 4)
+      buffer.writeBytes(frame[4...])
+      do {
+        try await outbound.write(buffer)
+      } catch {
+        return end(.reset)
+      }
+      let now = clock()
+      state.withLock { state in
+        state.queuedBytes -= frame.count
+        state.departedBytes += UInt64(frame.count)
+        state.lastDeparture = now
+      }
+    }
+    outbound.finish()
+  }
+
+  private func read(from inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async {
+    do {
+      for try await buffer in inbound {
+        let frame = Self.prefixed(buffer)
+        let now = clock()
+        state.withLock { state in
+          state.inbox.append((frame, now))
+          state.lastActivity = now
+        }
+        wake()
+      }
+      end(.peer)
+    } catch {
+      end(.reset)
+    }
+  }
+
+  /// The frame as the codec reads it: its length, then its bytes.
+  static func prefixed(_ buffer: ByteBuffer) -> [UInt8] {
+    let length = UInt32(buffer.readableBytes)
+    var frame = [UInt8]()
+    frame.reserveCapacity(buffer.readableBytes + 4)
+    frame += [
+      UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF),
+      UInt8(length & 0xFF),
+    ]
+    buffer.withUnsafeReadableBytes { frame.append(contentsOf: $0) }
+    return frame
+  }
+}
