@@ -78,11 +78,22 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    // ldmd: one host's manager on the wall clock, migrations to and from other daemons over
+    // TCP (and TLS), and the control connections of consoles attached to it.
+    .target(
+      name: "Daemon",
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Network",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
     .executableTarget(
       name: "ldm-console",
       dependencies: [
         "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "ConsoleTerminal",
-        "Network",
+        "Network", "Daemon",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -101,6 +112,12 @@ let package = Package(
       name: "ConsoleTests",
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "DaemonTests",
+      dependencies: [
+        "Daemon", "Network", "Engine", "Migration", "LdmCommands", "TestSupport", "ldm-console",
+      ]
+    ),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),
     // A framed echo server and client, run inside network namespaces by the tests that need
     // a second process on the other end of a veth pair.

@@ -85,11 +85,38 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
     outbox.finish()
   }
 
+  /// The connection could not be made.
+  public func fail() { ended(failed: true) }
+
   // MARK: The connection's side
 
-  /// The connection could not be made, or failed: the engine sees the end.
-  public func fail() {
-    end(.reset)
+  /// The frames the engine sent, for the connection's writer.
+  public var outgoing: AsyncStream<[UInt8]> { pending }
+
+  /// A frame arrived (without its length, as the framing gives it).
+  public func deliver(_ buffer: ByteBuffer) {
+    let frame = FramedConnection.prefixed(buffer)
+    let now = clock()
+    state.withLock { state in
+      state.inbox.append((frame, now))
+      state.lastActivity = now
+    }
+    wake()
+  }
+
+  /// The writer put `count` bytes on the connection.
+  public func wrote(_ count: Int) {
+    let now = clock()
+    state.withLock { state in
+      state.queuedBytes -= count
+      state.departedBytes += UInt64(count)
+      state.lastDeparture = now
+    }
+  }
+
+  /// The connection ended: closed by the peer, or failed (reset, or never made).
+  public func ended(failed: Bool) {
+    end(failed ? .reset : .peer)
     outbox.finish()
   }
 
@@ -102,71 +129,5 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
       }
     }
     wake()
-  }
-
-  /// Carries frames both ways until either end closes: the writer puts the outbox on the
-  /// socket, the reader keeps what arrives. Returns when the connection is over.
-  public func run(
-    inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
-    outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-  ) async {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await self.write(to: outbound) }
-      group.addTask { await self.read(from: inbound) }
-      // Whichever ends first, the connection is over.
-      await group.next()
-      group.cancelAll()
-      outbox.finish()
-    }
-  }
-
-  private func write(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
-    for await frame in pending {
-      // The framing adds the length again: the frame goes without its own.
-      var buffer = ByteBufferAllocator().buffer(capacity: frame.count - 4)
-      buffer.writeBytes(frame[4...])
-      do {
-        try await outbound.write(buffer)
-      } catch {
-        return end(.reset)
-      }
-      let now = clock()
-      state.withLock { state in
-        state.queuedBytes -= frame.count
-        state.departedBytes += UInt64(frame.count)
-        state.lastDeparture = now
-      }
-    }
-    outbound.finish()
-  }
-
-  private func read(from inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async {
-    do {
-      for try await buffer in inbound {
-        let frame = Self.prefixed(buffer)
-        let now = clock()
-        state.withLock { state in
-          state.inbox.append((frame, now))
-          state.lastActivity = now
-        }
-        wake()
-      }
-      end(.peer)
-    } catch {
-      end(.reset)
-    }
-  }
-
-  /// The frame as the codec reads it: its length, then its bytes.
-  static func prefixed(_ buffer: ByteBuffer) -> [UInt8] {
-    let length = UInt32(buffer.readableBytes)
-    var frame = [UInt8]()
-    frame.reserveCapacity(buffer.readableBytes + 4)
-    frame += [
-      UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF),
-      UInt8(length & 0xFF),
-    ]
-    buffer.withUnsafeReadableBytes { frame.append(contentsOf: $0) }
-    return frame
   }
 }

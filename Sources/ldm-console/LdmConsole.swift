@@ -4,7 +4,7 @@ import Foundation
 import Hypervisor
 
 @main
-struct LdmConsole: ParsableCommand {
+struct LdmConsole: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ldm-console",
     abstract: "Watch and drive live migrations of logical domains between two hypervisors.",
@@ -16,16 +16,20 @@ struct LdmConsole: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       ConsoleCommand.self, RunCommand.self, BenchCommand.self, SoakCommand.self,
-      DemoCommand.self, CertsCommand.self,
+      DemoCommand.self, CertsCommand.self, LdmdCommand.self,
     ],
     defaultSubcommand: ConsoleCommand.self)
 
   /// ArgumentParser's entry point, with usage errors ending in status 2 and one line, as every
   /// other bad input does (its default is 64 and a usage block).
-  static func main() {
+  static func main() async {
     do {
       var command = try parseAsRoot()
-      try command.run()
+      if var daemon = command as? any AsyncParsableCommand {
+        try await daemon.run()
+      } else {
+        try command.run()
+      }
     } catch {
       if exitCode(for: error) == .validationFailure {
         let message = Self.message(for: error)

@@ -52,6 +52,10 @@ public struct CommandResult: Sendable {
 /// A command that did not finish in the time allowed (it was killed).
 public struct CommandTimedOut: Error, CustomStringConvertible {
   public let description: String
+
+  public init(description: String) {
+    self.description = description
+  }
 }
 
 /// Runs a command to its end and returns what it printed.

@@ -84,22 +84,25 @@ public enum EngineBenchmark {
         scenario: ScenarioLoader.load(text: scenario(domainMemory: "1G", fill: 1), file: "bench"),
         settings: EngineSettings(link: .unlimited))
       let id = try datacenter.startMigration(request)
-      datacenter.advance(until: { datacenter.migration(id)!.phase >= .stateTransfer })
+      // Held at the start of phase 3: on an unlimited link the rest happens in one slice.
+      datacenter.advance(
+        until: { datacenter.migration(id)!.phase >= .stateTransfer }, stoppingAtPhaseChanges: true)
+      guard let half = datacenter.manager(named: request.targetHost)?.incoming.first else {
+        throw HypervisorError("benchmark migration has no destination")
+      }
       let start = ContinuousClock.now
-      datacenter.advance(until: {
-        let migration = datacenter.migration(id)!
-        return migration.phase >= .handOff || migration.isFinished
-      })
-      let elapsed = seconds(since: start)
       datacenter.advance(until: { datacenter.migration(id)!.isFinished })
+      let elapsed = seconds(since: start)
       let migration = datacenter.migration(id)!
       guard migration.outcome == .completed else {
         throw HypervisorError("benchmark migration did not complete: \(migration.outcome!)")
       }
-      let moving = elapsed - migration.verificationWallTime
+      // Both sides' digests are reported apart: they verify, they do not move pages.
+      let digests = migration.verificationWallTime + half.verificationWallTime
+      let moving = elapsed - digests
       if moving < stream {
         stream = moving
-        verification = migration.verificationWallTime
+        verification = digests
         wire = migration.statistics.transferredBytes
       }
     }

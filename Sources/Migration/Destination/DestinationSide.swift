@@ -23,6 +23,9 @@ public final class DestinationSide {
   public internal(set) var isFinished = false
   /// Whether the domain runs here now.
   public internal(set) var hasResumed = false
+  /// Wall-clock seconds spent computing the digest of what arrived (the benchmark reports it
+  /// apart from moving pages).
+  public internal(set) var verificationWallTime = 0.0
   /// Names this half for a recovery query.
   public let token: UInt64
   /// The next allocation for the incoming domain fails (target-oom).
@@ -296,7 +299,9 @@ public final class DestinationSide {
       return violation("HAND-OFF before the CPU state of every vCPU arrived")
     }
     let states = (0..<expectedVCPUs).map { cpuStates[$0]! }
+    let started = ContinuousClock.now
     let digest = MigrationDigest.sha256(isLive ? target.memory : nil, cpuState: states)
+    verificationWallTime += (ContinuousClock.now - started).inSeconds
     guard digest == request.digest else {
       send(.error(.digestMismatch(target: digest)))
       tearDown(.failed)

@@ -1,0 +1,168 @@
+import Engine
+import Foundation
+import Migration
+import NIOCore
+import Network
+import Synchronization
+
+/// One accepted connection, before and after its first frame tells what it is: a migration
+/// from another daemon (a HELLO) goes to the engine as a ``TCPMigrationChannel``; a control
+/// hello becomes a ``ControlSession``; anything else is refused and closed.
+final class ConnectionRouter: Sendable {
+  enum Route: Sendable {
+    case undecided
+    case migration(TCPMigrationChannel)
+    case control(ControlSession)
+    case refused
+  }
+
+  private let route = Mutex(Route.undecided)
+  private let outbox: AsyncStream<[UInt8]>.Continuation
+  let outgoing: AsyncStream<[UInt8]>
+  let engine: DaemonEngine
+  let peer: String
+  let client: Int
+  let log: @Sendable (String) -> Void
+
+  init(engine: DaemonEngine, peer: String, client: Int, log: @escaping @Sendable (String) -> Void) {
+    self.engine = engine
+    self.peer = peer
+    self.client = client
+    self.log = log
+    (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
+  }
+
+  func received(_ buffer: ByteBuffer) {
+    let current = route.withLock { $0 }
+    switch current {
+    case .migration(let channel): channel.deliver(buffer)
+    case .control(let session): session.received(buffer)
+    case .refused: break
+    case .undecided: decide(buffer)
+    }
+  }
+
+  private func decide(_ buffer: ByteBuffer) {
+    let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
+    switch type {
+    case MessageType.hello.rawValue?:
+      let channel = TCPMigrationChannel(clock: DaemonEngine.clock, wake: engine.wake)
+      route.withLock { $0 = .migration(channel) }
+      forward(channel.outgoing)
+      channel.deliver(buffer)
+      engine.accept(channel)
+    case ControlMessage.frameType?:
+      let session = ControlSession(engine: engine, client: client, log: log)
+      route.withLock { $0 = .control(session) }
+      forward(session.outgoing)
+      session.received(buffer)
+    default:
+      route.withLock { $0 = .refused }
+      let code = type.map { "0x" + String($0, radix: 16) } ?? "none"
+      log(
+        "connection from \(peer) closed: its first frame (type \(code)) is neither a migration"
+          + " HELLO nor a control hello")
+      outbox.finish()
+    }
+  }
+
+  /// Frames the consumer writes go out on this connection; when it is done, so is this.
+  private func forward(_ frames: AsyncStream<[UInt8]>) {
+    let outbox = self.outbox
+    Task {
+      for await frame in frames { outbox.yield(frame) }
+      outbox.finish()
+    }
+  }
+
+  func wrote(_ count: Int) {
+    if case .migration(let channel) = route.withLock({ $0 }) { channel.wrote(count) }
+  }
+
+  func ended(failed: Bool) {
+    switch route.withLock({ $0 }) {
+    case .migration(let channel): channel.ended(failed: failed)
+    case .control(let session): session.ended()
+    case .undecided, .refused: break
+    }
+    outbox.finish()
+  }
+}
+
+/// A console attached to the daemon: it sends commands; the daemon sends its host's state and
+/// events a few times a second, and the reports of the console's commands.
+final class ControlSession: Sendable {
+  private let outbox: AsyncStream<[UInt8]>.Continuation
+  let outgoing: AsyncStream<[UInt8]>
+  let engine: DaemonEngine
+  let client: Int
+  let log: @Sendable (String) -> Void
+  private let greeted = Mutex(false)
+  private let poller = Mutex<Task<Void, Never>?>(nil)
+  /// Seconds between two states sent.
+  static let period = 0.1
+
+  init(engine: DaemonEngine, client: Int, log: @escaping @Sendable (String) -> Void) {
+    self.engine = engine
+    self.client = client
+    self.log = log
+    (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
+  }
+
+  func received(_ buffer: ByteBuffer) {
+    let body = Array(buffer.readableBytesView)
+    let message: ControlMessage
+    do {
+      message = try ControlMessage.decode(body: body)
+    } catch {
+      log("control connection \(client) closed: \(error)")
+      return finish()
+    }
+    switch message {
+    case .hello(let version, _) where !greeted.withLock({ $0 }):
+      guard version == ControlMessage.version else {
+        send(
+          .refused("control protocol \(version) is not spoken here (\(ControlMessage.version) is)"))
+        return finish()
+      }
+      greeted.withLock { $0 = true }
+      send(.welcome(version: ControlMessage.version, host: engine.hostName))
+      startPolling()
+    case .command(let command) where greeted.withLock({ $0 }):
+      engine.send(command, from: client)
+    default:
+      log("control connection \(client) closed: unexpected control message")
+      finish()
+    }
+  }
+
+  func send(_ message: ControlMessage) { outbox.yield(message.frame()) }
+
+  private func startPolling() {
+    let task = Task { [self] in
+      var sequence = 0
+      var last: DatacenterSnapshot?
+      while !Task.isCancelled {
+        let (snapshot, events, reports) = engine.poll(client: client, after: sequence)
+        if let snapshot, snapshot != last || !events.isEmpty {
+          send(.state(snapshot, events: events.map(\.event)))
+          last = snapshot
+        }
+        sequence = events.last?.sequence ?? sequence
+        for report in reports { send(.report(report)) }
+        try? await Task.sleep(for: .seconds(Self.period))
+      }
+    }
+    poller.withLock { $0 = task }
+  }
+
+  func ended() {
+    poller.withLock { $0?.cancel() }
+    engine.detach(client: client)
+    outbox.finish()
+  }
+
+  private func finish() {
+    ended()
+  }
+}

@@ -1,0 +1,149 @@
+import DequeModule
+import Engine
+import Foundation
+import LdmCommands
+import Migration
+import NIOCore
+import Network
+import Synchronization
+
+/// A console's (or `run --connect`'s) control connection to one daemon: it keeps the host's
+/// latest state, the events and the reports as they come, sends commands, and reconnects when
+/// the daemon is lost, so that nothing else breaks.
+public final class DaemonLink: Sendable {
+  /// Where the link stands, for the console to show on the host's pane.
+  public enum Status: Sendable, Equatable {
+    case connecting
+    case connected
+    /// The daemon went away or could not be reached; a new attempt follows.
+    case lost(String)
+  }
+
+  struct State {
+    var status = Status.connecting
+    var snapshot: DatacenterSnapshot?
+    var events: Deque<MigrationEvent> = []
+    var reports: [EngineReport] = []
+    var outbox: AsyncStream<[UInt8]>.Continuation?
+    var unsent: [EngineCommand] = []
+    var stopped = false
+  }
+
+  /// The host the daemon serves, as the scenario names it (its certificate's name).
+  public let host: String
+  public let address: Ldmd.Peer
+  let security: ClientSecurity
+  let log: @Sendable (String) -> Void
+  private let state = Mutex(State())
+  private let task = Mutex<Task<Void, Never>?>(nil)
+  /// Seconds between two attempts to reach a lost daemon.
+  public static let retry = 1.0
+
+  public init(
+    host: String, address: Ldmd.Peer, security: ClientSecurity,
+    log: @escaping @Sendable (String) -> Void
+  ) {
+    self.host = host
+    self.address = address
+    self.security = security
+    self.log = log
+  }
+
+  /// Connects, and keeps reconnecting until ``stop()``.
+  public func start() {
+    let task = Task { [self] in
+      while !Task.isCancelled, !state.withLock({ $0.stopped }) {
+        await connectOnce()
+        try? await Task.sleep(for: .seconds(Self.retry))
+      }
+    }
+    self.task.withLock { $0 = task }
+  }
+
+  public func stop() {
+    let outbox = state.withLock { state -> AsyncStream<[UInt8]>.Continuation? in
+      state.stopped = true
+      return state.outbox
+    }
+    outbox?.finish()
+    task.withLock { $0?.cancel() }
+  }
+
+  /// Sends a command now, or once connected again.
+  public func send(_ command: EngineCommand) {
+    let outbox = state.withLock { state -> AsyncStream<[UInt8]>.Continuation? in
+      if state.outbox == nil { state.unsent.append(command) }
+      return state.outbox
+    }
+    outbox?.yield(ControlMessage.command(command).frame())
+  }
+
+  /// The state as last received, the events and reports since the last call.
+  public func poll() -> (
+    status: Status, snapshot: DatacenterSnapshot?, events: [MigrationEvent],
+    reports: [EngineReport]
+  ) {
+    state.withLock { state in
+      let result = (state.status, state.snapshot, Array(state.events), state.reports)
+      state.events.removeAll()
+      state.reports.removeAll()
+      return result
+    }
+  }
+
+  private func connectOnce() async {
+    guard let name = try? HostName(host) else {
+      return state.withLock { $0.status = .lost("\(host) is not a host name") }
+    }
+    do {
+      let connection = try await FrameClient.connect(
+        host: address.host, port: address.port, expectedName: name, security: security,
+        limit: Ldmd.limit, timeout: .seconds(5), log: log)
+      let (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
+      outbox.yield(ControlMessage.hello(version: ControlMessage.version, client: "console").frame())
+      let unsent = state.withLock { state -> [EngineCommand] in
+        state.outbox = outbox
+        defer { state.unsent = [] }
+        return state.unsent
+      }
+      for command in unsent { outbox.yield(ControlMessage.command(command).frame()) }
+      try await connection.executeThenClose { inbound, outbound in
+        await FramedConnection.run(
+          inbound: inbound, outbound: outbound, outgoing: outgoing, wrote: { _ in },
+          received: { [self] buffer in received(buffer) }, ended: { _ in outbox.finish() })
+      }
+      lose("ldmd on \(host) closed the connection")
+    } catch {
+      lose("\(error)")
+    }
+  }
+
+  private func lose(_ reason: String) {
+    state.withLock { state in
+      state.outbox = nil
+      if !state.stopped { state.status = .lost(reason) }
+    }
+  }
+
+  private func received(_ buffer: ByteBuffer) {
+    guard let message = try? ControlMessage.decode(body: Array(buffer.readableBytesView)) else {
+      return lose("ldmd on \(host) sent a control message that does not decode")
+    }
+    state.withLock { state in
+      switch message {
+      case .welcome:
+        state.status = .connected
+      case .state(let snapshot, let events):
+        state.snapshot = snapshot
+        state.events.append(contentsOf: events)
+        while state.events.count > 1000 { state.events.removeFirst() }
+      case .report(let report):
+        state.reports.append(report)
+      case .refused(let reason):
+        state.status = .lost("ldmd on \(host) refused the console: \(reason)")
+      case .hello, .command:
+        break
+      }
+    }
+  }
+}

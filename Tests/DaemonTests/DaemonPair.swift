@@ -1,0 +1,91 @@
+import Daemon
+import Engine
+import Foundation
+import LdmCommands
+import Migration
+import Network
+import TestSupport
+import Testing
+
+/// Two `ldmd` of the built-in scenario (sparc-t4-a and sparc-t4-b) on loopback, each told
+/// where the other listens, with the certificates `ldm-console certs` made for them, and a
+/// console's control link to each. Everything is stopped when the pair goes away.
+final class DaemonPair: @unchecked Sendable {
+  let folder: URL
+  let a: DaemonProcess
+  let b: DaemonProcess
+  let linkA: DaemonLink
+  let linkB: DaemonLink
+
+  init(label: String, insecure: Bool = false, extra: [String] = []) throws {
+    folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ldm-daemons-\(label)-\(getpid())-\(UUID().uuidString)")
+    let binary = try BuiltProduct.path("ldm-console")
+    let made = try runCommand(
+      binary, ["certs", "--out", folder.path, "sparc-t4-a", "sparc-t4-b"], timeout: 60)
+    #expect(made.status == 0, "\(made.errors)")
+    let portA = try DaemonProcess.freePort()
+    let portB = try DaemonProcess.freePort()
+    let security = insecure ? ["--insecure"] : ["--certs", folder.path]
+    a = try DaemonProcess(
+      host: "sparc-t4-a", port: portA,
+      arguments: security + ["--peer", "sparc-t4-b=127.0.0.1:\(portB)"] + extra)
+    b = try DaemonProcess(
+      host: "sparc-t4-b", port: portB,
+      arguments: security + ["--peer", "sparc-t4-a=127.0.0.1:\(portA)"] + extra)
+    for daemon in [a, b] { try daemon.waitForLine(timeout: 60) { $0.contains("listening on") } }
+    let client: ClientSecurity
+    if insecure {
+      client = .plaintext
+    } else {
+      client = try .mutualTLS(
+        identity: CertificateFolder(path: folder.path).loadIdentity(.console))
+    }
+    linkA = DaemonLink(
+      host: "sparc-t4-a", address: Ldmd.Peer(host: "127.0.0.1", port: portA), security: client,
+      log: { _ in })
+    linkB = DaemonLink(
+      host: "sparc-t4-b", address: Ldmd.Peer(host: "127.0.0.1", port: portB), security: client,
+      log: { _ in })
+    linkA.start()
+    linkB.start()
+  }
+
+  deinit {
+    linkA.stop()
+    linkB.stop()
+    a.stop()
+    b.stop()
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  /// Polls both links until `done` holds of their latest states, at most `timeout` seconds.
+  @discardableResult
+  func waitUntil(
+    _ what: String, timeout: Double = 60,
+    _ done: (DatacenterSnapshot?, DatacenterSnapshot?) -> Bool
+  ) throws -> (DatacenterSnapshot?, DatacenterSnapshot?) {
+    let deadline = Date().addingTimeInterval(timeout)
+    var latest: (DatacenterSnapshot?, DatacenterSnapshot?) = (nil, nil)
+    repeat {
+      let stateA = linkA.poll()
+      let stateB = linkB.poll()
+      latest = (stateA.snapshot ?? latest.0, stateB.snapshot ?? latest.1)
+      reports += stateA.reports + stateB.reports
+      events += stateA.events + stateB.events
+      if done(latest.0, latest.1) { return latest }
+      usleep(50_000)
+    } while Date() < deadline
+    throw CommandTimedOut(
+      description: "timed out after \(timeout) s waiting for \(what); sparc-t4-a logged "
+        + "\(a.lines.suffix(15)), sparc-t4-b logged \(b.lines.suffix(15))")
+  }
+
+  var reports: [EngineReport] = []
+  var events: [MigrationEvent] = []
+
+  func domain(_ name: String, in snapshot: DatacenterSnapshot?) -> String? {
+    guard let domain = snapshot?.hosts.first?.domain(named: name) else { return nil }
+    return "\(domain.state.rawValue) \(domain.flags)"
+  }
+}
