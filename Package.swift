@@ -95,6 +95,7 @@ let package = Package(
         "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "ConsoleTerminal",
         "Network", "Daemon",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "DequeModule", package: "swift-collections"),
       ]
     ),
     .target(

@@ -119,15 +119,16 @@ final class ControlSession: Sendable {
       return finish()
     }
     switch message {
-    case .hello(let version, _) where !greeted.withLock({ $0 }):
+    case .hello(let version, _, let resume) where !greeted.withLock({ $0 }):
       guard version == ControlMessage.version else {
         send(
           .refused("control protocol \(version) is not spoken here (\(ControlMessage.version) is)"))
         return finish()
       }
       greeted.withLock { $0 = true }
-      send(.welcome(version: ControlMessage.version, host: engine.hostName))
-      startPolling()
+      send(.welcome(version: ControlMessage.version, host: engine.hostName, boot: engine.boot))
+      // Events of this run the console already has are not sent again.
+      startPolling(after: resume?.boot == engine.boot ? resume?.sequence ?? 0 : 0)
     case .command(let command) where greeted.withLock({ $0 }):
       engine.send(command, from: client)
     default:
@@ -138,17 +139,17 @@ final class ControlSession: Sendable {
 
   func send(_ message: ControlMessage) { outbox.yield(message.frame()) }
 
-  private func startPolling() {
+  private func startPolling(after first: Int) {
     let task = Task { [self] in
-      var sequence = 0
+      var sequence = first
       var last: DatacenterSnapshot?
       while !Task.isCancelled {
         let (snapshot, events, reports) = engine.poll(client: client, after: sequence)
+        sequence = events.last?.sequence ?? sequence
         if let snapshot, snapshot != last || !events.isEmpty {
-          send(.state(snapshot, events: events.map(\.event)))
+          send(.state(snapshot, events: events.map(\.event), through: sequence))
           last = snapshot
         }
-        sequence = events.last?.sequence ?? sequence
         for report in reports { send(.report(report)) }
         try? await Task.sleep(for: .seconds(Self.period))
       }

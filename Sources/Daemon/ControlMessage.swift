@@ -9,18 +9,32 @@ import Migration
 /// daemon answers with its host's state a few times a second, the events since the last, and
 /// the reports of the console's commands.
 public enum ControlMessage: Codable, Sendable, Equatable {
-  /// Console → daemon, first.
-  case hello(version: Int, client: String)
-  /// Daemon → console: who it is.
-  case welcome(version: Int, host: String)
+  /// Console → daemon, first. `resume` is where the console's events stopped on an earlier
+  /// connection, so that a reconnected console is not sent them again.
+  case hello(version: Int, client: String, resume: EventCursor?)
+  /// Daemon → console: who it is, and which run of the daemon (a restarted daemon numbers its
+  /// events afresh).
+  case welcome(version: Int, host: String, boot: String)
   /// Console → daemon.
   case command(EngineCommand)
-  /// Daemon → console: its host as it stands and what happened since the last state.
-  case state(DatacenterSnapshot, events: [MigrationEvent])
+  /// Daemon → console: its host as it stands and what happened since the last state, the
+  /// last of it being event number `through`.
+  case state(DatacenterSnapshot, events: [MigrationEvent], through: Int)
   /// Daemon → console: the answer to a command.
   case report(EngineReport)
   /// Daemon → console: the control connection is refused, and why.
   case refused(String)
+
+  /// A place in a daemon's events: the daemon's run and the number of the last event seen.
+  public struct EventCursor: Codable, Sendable, Equatable {
+    public var boot: String
+    public var sequence: Int
+
+    public init(boot: String, sequence: Int) {
+      self.boot = boot
+      self.sequence = sequence
+    }
+  }
 
   /// The frame type of control messages, apart from the migration protocol's.
   public static let frameType: UInt8 = 0x40

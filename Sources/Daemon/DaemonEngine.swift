@@ -15,6 +15,8 @@ public final class DaemonEngine: Sendable {
     var accepted: [TCPMigrationChannel] = []
     var commands: [(command: EngineCommand, client: Int)] = []
     var reports: [Int: [EngineReport]] = [:]
+    /// Consoles attached now: answers for one that left are dropped, not kept forever.
+    var attached: Set<Int> = []
     var snapshot: DatacenterSnapshot?
     var events: Deque<(sequence: Int, event: MigrationEvent)> = []
     var woken = false
@@ -28,6 +30,8 @@ public final class DaemonEngine: Sendable {
   /// Seconds between two steps when nothing wakes the thread.
   static let tick = 0.01
   public let hostName: String
+  /// This run of the daemon, for consoles resuming their events after a reconnect.
+  public let boot = UUID().uuidString
 
   /// Starts the engine thread for `hostName` of `scenario`; `connect` opens a migration
   /// connection to another host's daemon (nil when none is known); `log` gets one line per
@@ -81,6 +85,7 @@ public final class DaemonEngine: Sendable {
   public func send(_ command: EngineCommand, from client: Int) {
     mailbox.condition.lock()
     mailbox.commands.append((command, client))
+    mailbox.attached.insert(client)
     mailbox.woken = true
     mailbox.condition.broadcast()
     mailbox.condition.unlock()
@@ -101,6 +106,7 @@ public final class DaemonEngine: Sendable {
   public func detach(client: Int) {
     mailbox.condition.lock()
     mailbox.reports[client] = nil
+    mailbox.attached.remove(client)
     mailbox.condition.unlock()
   }
 
@@ -184,7 +190,7 @@ public final class DaemonEngine: Sendable {
           let translated = tickets.translate(command, from: client)
           let answers =
             desk.handle(translated)
-            ?? [.refused(ticket: Self.ticket(of: translated), lines: [Self.notHere(command)])]
+            ?? [.refused(ticket: translated.ticket, lines: [Self.notHere(command)])]
           for answer in answers {
             if let (owner, report) = tickets.restore(answer) {
               reports[owner, default: []].append(report)
@@ -225,7 +231,9 @@ public final class DaemonEngine: Sendable {
         mailbox.events.append((sequence, event))
       }
       while mailbox.events.count > DaemonWorld.eventLimit { mailbox.events.removeFirst() }
-      for (client, answers) in reports { mailbox.reports[client, default: []] += answers }
+      for (client, answers) in reports where mailbox.attached.contains(client) {
+        mailbox.reports[client, default: []] += answers
+      }
       mailbox.condition.unlock()
     }
 
@@ -243,15 +251,6 @@ public final class DaemonEngine: Sendable {
       return "ldmd \(event.host): \(event.timestamp) \(about)\(event.message)"
     }
 
-    static func ticket(of command: EngineCommand) -> Int {
-      switch command {
-      case .ldm(_, _, let ticket, _), .migrate(_, let ticket), .cancel(_, _, let ticket),
-        .fault(_, _, _, let ticket):
-        ticket
-      case .setSpeed, .setPaused, .pauseAtNextPhase, .shutdown: 0
-      }
-    }
-
     static func notHere(_ command: EngineCommand) -> String {
       switch command {
       case .fault:
@@ -266,53 +265,28 @@ public final class DaemonEngine: Sendable {
 
 /// The tickets of attached consoles, renumbered for the daemon's desk so that two consoles'
 /// tickets never meet, and given back with the answers (engine thread only).
+///
+/// Some tickets are answered more than once and some never again (a migration started at `:`
+/// that succeeds), so no answer says a ticket is done: the oldest are forgotten instead, far
+/// more of them than any console waits on, and a daemon that runs for months stays bounded.
 final class TicketOwners: @unchecked Sendable {
   private var owners: [Int: (client: Int, ticket: Int)] = [:]
+  private var order: Deque<Int> = []
   private var next = 1
+  static let remembered = 4096
 
   func translate(_ command: EngineCommand, from client: Int) -> EngineCommand {
     let ticket = next
     next += 1
-    owners[ticket] = (client, DaemonEngine.Loop.ticket(of: command))
-    switch command {
-    case .ldm(let line, let host, _, let password):
-      return .ldm(line: line, host: host, ticket: ticket, password: password)
-    case .migrate(let request, _): return .migrate(request, ticket: ticket)
-    case .cancel(let domain, let host, _):
-      return .cancel(domain: domain, host: host, ticket: ticket)
-    case .fault(let fault, let aim, let trigger, _):
-      return .fault(fault, aim, trigger, ticket: ticket)
-    case .setSpeed, .setPaused, .pauseAtNextPhase, .shutdown: return command
-    }
+    owners[ticket] = (client, command.ticket)
+    order.append(ticket)
+    while order.count > Self.remembered { owners[order.removeFirst()] = nil }
+    return command.replacingTicket(with: ticket)
   }
 
   /// The console and its own ticket for an answer of the desk.
   func restore(_ report: EngineReport) -> (Int, EngineReport)? {
-    func owner(_ ticket: Int) -> (client: Int, ticket: Int)? { owners[ticket] }
-    switch report {
-    case .commandFinished(let ticket, let output, let status):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .commandFinished(ticket: o.ticket, output: output, status: status))
-    case .migrationStarted(let ticket, let id):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .migrationStarted(ticket: o.ticket, id: id))
-    case .migrationRefused(let ticket, let id, let domain, let lines):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .migrationRefused(ticket: o.ticket, id: id, domain: domain, lines: lines))
-    case .dryRunFinished(let ticket, let results):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .dryRunFinished(ticket: o.ticket, results: results))
-    case .refused(let ticket, let lines):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .refused(ticket: o.ticket, lines: lines))
-    case .cancelled(let ticket):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .cancelled(ticket: o.ticket))
-    case .faultInjected(let ticket, let description):
-      guard let o = owner(ticket) else { return nil }
-      return (o.client, .faultInjected(ticket: o.ticket, description: description))
-    case .pausedAtPhase:
-      return nil
-    }
+    guard let ticket = report.ticket, let owner = owners[ticket] else { return nil }
+    return (owner.client, report.replacingTicket(with: owner.ticket))
   }
 }

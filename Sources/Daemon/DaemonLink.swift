@@ -27,6 +27,8 @@ public final class DaemonLink: Sendable {
     var outbox: AsyncStream<[UInt8]>.Continuation?
     var unsent: [EngineCommand] = []
     var stopped = false
+    /// The last event received, so that a reconnect does not bring them again.
+    var cursor: ControlMessage.EventCursor?
   }
 
   /// The host the daemon serves, as the scenario names it (its certificate's name).
@@ -69,10 +71,24 @@ public final class DaemonLink: Sendable {
     task.withLock { $0?.cancel() }
   }
 
-  /// Sends a command now, or once connected again.
+  /// Sends a command now, or once first connected. While the daemon is lost the command is
+  /// refused at once (its answer comes with the next poll): carried out on a reconnect later,
+  /// it would act when nobody expects it any more.
   public func send(_ command: EngineCommand) {
     let outbox = state.withLock { state -> AsyncStream<[UInt8]>.Continuation? in
-      if state.outbox == nil { state.unsent.append(command) }
+      if state.outbox == nil {
+        if case .lost(let reason) = state.status {
+          if command.ticket != 0 {
+            state.reports.append(
+              .refused(
+                ticket: command.ticket,
+                lines: ["ldm-console: ldmd on \(host) is unreachable (\(reason)); nothing was done"]
+              ))
+          }
+        } else {
+          state.unsent.append(command)
+        }
+      }
       return state.outbox
     }
     outbox?.yield(ControlMessage.command(command).frame())
@@ -100,8 +116,11 @@ public final class DaemonLink: Sendable {
         host: address.host, port: address.port, expectedName: name, security: security,
         limit: Ldmd.limit, timeout: .seconds(5), log: log)
       let (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
-      outbox.yield(ControlMessage.hello(version: ControlMessage.version, client: "console").frame())
       let unsent = state.withLock { state -> [EngineCommand] in
+        outbox.yield(
+          ControlMessage.hello(
+            version: ControlMessage.version, client: "console", resume: state.cursor
+          ).frame())
         state.outbox = outbox
         defer { state.unsent = [] }
         return state.unsent
@@ -112,7 +131,7 @@ public final class DaemonLink: Sendable {
           inbound: inbound, outbound: outbound, outgoing: outgoing, wrote: { _ in },
           received: { [self] buffer in received(buffer) }, ended: { _ in outbox.finish() })
       }
-      lose("ldmd on \(host) closed the connection")
+      lose("it closed the connection")
     } catch {
       lose("\(error)")
     }
@@ -127,16 +146,27 @@ public final class DaemonLink: Sendable {
 
   private func received(_ buffer: ByteBuffer) {
     guard let message = try? ControlMessage.decode(body: Array(buffer.readableBytesView)) else {
-      return lose("ldmd on \(host) sent a control message that does not decode")
+      return lose("it sent a control message that does not decode")
     }
     state.withLock { state in
       switch message {
-      case .welcome:
+      case .welcome(_, let served, let boot):
+        guard served == host else {
+          state.status = .lost(
+            "the ldmd at \(address.host):\(address.port) serves \(served), not \(host)")
+          state.outbox?.finish()
+          return
+        }
+        if state.cursor?.boot != boot {
+          // A new run of the daemon: its events are numbered afresh.
+          state.cursor = ControlMessage.EventCursor(boot: boot, sequence: 0)
+        }
         state.status = .connected
-      case .state(let snapshot, let events):
+      case .state(let snapshot, let events, let through):
         state.snapshot = snapshot
         state.events.append(contentsOf: events)
         while state.events.count > 1000 { state.events.removeFirst() }
+        state.cursor?.sequence = through
       case .report(let report):
         state.reports.append(report)
       case .refused(let reason):

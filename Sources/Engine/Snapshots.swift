@@ -86,6 +86,22 @@ public struct DatacenterSnapshot: Sendable, Equatable, Codable {
     hosts.first { $0.name == name }
   }
 
+  /// The views of several daemons as one datacenter: the hosts in `order` (a host not heard
+  /// from yet is known by name only), every migration and half, the newest time.
+  public static func merged(_ parts: [String: DatacenterSnapshot], order: [String])
+    -> DatacenterSnapshot
+  {
+    let views = order.compactMap { parts[$0] }
+    return DatacenterSnapshot(
+      time: views.map(\.time).max() ?? 0,
+      hosts: order.map { name in
+        parts[name]?.host(named: name) ?? .unknown(named: name)
+      },
+      migrations: views.flatMap(\.migrations).sorted { $0.id < $1.id },
+      incoming: views.flatMap(\.incoming), settings: views.first?.settings ?? EngineSettings(),
+      armedFaults: [])
+  }
+
   /// The migration under way that involves `domain` on `host`, from either side.
   public func activeMigration(of domain: String, on host: String) -> MigrationSnapshot? {
     migrations.last {

@@ -17,12 +17,20 @@ import X509
 public struct CertificateFolder: Sendable {
   /// The folder as the user typed it (messages name files the way the user would).
   public let path: String
+  /// The CA's certificate: `DIR/ca.pem` unless named otherwise (`--ca FILE`).
+  public let authorityFile: String
 
   public init(path: String) {
     self.path = path
+    authorityFile = path.hasSuffix("/") ? path + "ca.pem" : path + "/ca.pem"
   }
 
-  public var authorityFile: String { file("ca.pem") }
+  /// The folder of the CA's certificate `authority`, which holds the other files too.
+  public init(authority: String) {
+    let slash = authority.lastIndex(of: "/")
+    path = slash.map { String(authority[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+    authorityFile = authority
+  }
 
   public func certificateFile(for identity: CertificateIdentity) -> String {
     file("\(identity.fileStem).pem")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Console
+import Daemon
+import Foundation
 
 /// The full-screen console: the default subcommand, so `ldm-console --scenario FILE` opens it.
 ///
@@ -21,7 +23,28 @@ struct ConsoleCommand: ParsableCommand {
   )
   var theme: String?
 
+  @OptionGroup(title: "Daemons")
+  var daemons: DaemonTargets
+
+  func validate() throws {
+    if daemons.isRemote, scenario != nil {
+      throw ValidationError(
+        "--scenario and --connect do not go together: each ldmd runs its own scenario")
+    }
+  }
+
   func run() throws {
-    try ConsoleSession.launch(scenario: LdmConsole.loadScenario(scenario), theme: theme)
+    guard daemons.isRemote else {
+      return try ConsoleSession.launch(.scenario(LdmConsole.loadScenario(scenario)), theme: theme)
+    }
+    let links: [DaemonLink]
+    do {
+      // Once the screen is the console's, what the links see shows on the hosts' panes.
+      links = try daemons.links(
+        warn: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }, log: { _ in })
+    } catch {
+      LdmConsole.exit(withError: "ldm-console: \(error)", status: 2)
+    }
+    try ConsoleSession.launch(.daemons(links), theme: theme)
   }
 }

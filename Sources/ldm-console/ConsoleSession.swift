@@ -1,6 +1,7 @@
 import ArgumentParser
 import Console
 import ConsoleTerminal
+import Daemon
 import Engine
 import Foundation
 import Hypervisor
@@ -9,7 +10,13 @@ import Migration
 
 /// Wires the console's runtime to the ncurses terminal and the engine thread.
 struct ConsoleSession {
-  var scenario: Scenario
+  /// What the console watches: a scenario simulated here, or the daemons of `--connect`.
+  enum Source {
+    case scenario(Scenario)
+    case daemons([DaemonLink])
+  }
+
+  var source: Source
   var theme: Theme
   var themeNames: [String]
   var themeIndex: Int
@@ -21,9 +28,19 @@ struct ConsoleSession {
   /// Opens the terminal and the engine and runs the console on them (see
   /// ``ConsoleRuntime/run()`` for the exit status).
   func run() throws -> Int32 {
-    let live = try LiveDatacenter(
-      scenario: scenario, baseDirectory: FileManager.default.currentDirectoryPath)
-    defer { live.stop() }
+    let engine: any EngineConnection
+    let stopEngine: () -> Void
+    switch source {
+    case .scenario(let scenario):
+      let live = try LiveDatacenter(
+        scenario: scenario, baseDirectory: FileManager.default.currentDirectoryPath)
+      (engine, stopEngine) = (live, live.stop)
+    case .daemons(let links):
+      let remote = RemoteEngine(links: links)
+      remote.start()
+      (engine, stopEngine) = (remote, remote.stop)
+    }
+    defer { stopEngine() }
     let terminal: Terminal
     do {
       terminal = try Terminal(
@@ -35,7 +52,7 @@ struct ConsoleSession {
     defer { terminal.restore() }
     let crashPhase = Self.crashPhase(environment)
     var runtime = try ConsoleRuntime(
-      backend: terminal, engine: live,
+      backend: terminal, engine: engine,
       options: ConsoleRuntime.Options(
         themeNames: themeNames, themeIndex: themeIndex,
         glyphs: Terminal.isUTF8Locale ? .unicode : .ascii, demo: demo,
@@ -62,7 +79,7 @@ extension ConsoleSession {
 
   /// Chooses the theme (`--theme`, else `mono` under NO_COLOR, else `default`), runs the
   /// console and turns any failure into one line on standard error and exit status 2.
-  static func launch(scenario: Scenario, theme: String?, demo: DemoScript? = nil) throws {
+  static func launch(_ source: Source, theme: String?, demo: DemoScript? = nil) throws {
     let environment = ProcessInfo.processInfo.environment
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
     let themeSpec = theme ?? (noColor ? "mono" : "default")
@@ -75,7 +92,7 @@ extension ConsoleSession {
     var names = ThemeCatalog.builtinNames
     if !names.contains(themeSpec) { names.insert(themeSpec, at: 0) }
     let session = ConsoleSession(
-      scenario: scenario, theme: chosen, themeNames: names,
+      source: source, theme: chosen, themeNames: names,
       themeIndex: names.firstIndex(of: themeSpec) ?? 0, monochrome: noColor && theme == nil,
       environment: environment, demo: demo)
     let status: Int32

@@ -20,6 +20,6 @@ struct DemoCommand: ParsableCommand {
   var theme: String?
 
   func run() throws {
-    try ConsoleSession.launch(scenario: ScenarioLoader.builtin(), theme: theme, demo: .tour)
+    try ConsoleSession.launch(.scenario(ScenarioLoader.builtin()), theme: theme, demo: .tour)
   }
 }

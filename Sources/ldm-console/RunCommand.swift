@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Foundation
 import LdmCommands
 
@@ -30,6 +31,12 @@ struct RunCommand: ParsableCommand {
       The transcript is written line by line as the script runs, so an
       interrupted run keeps what already ran.
 
+      With --connect NAME=ADDR:PORT for each host, the script runs against
+      daemons (ldm-console ldmd) on the wall clock: sleep waits for real, each
+      command runs on its host's daemon (-p FILE is read there, as ldm reads it on
+      the control domain), and fault is refused. The scenario and migration
+      options then belong to the daemons.
+
       Exit status: 0 when every command succeeded, 1 when any failed (the script
       still runs to its end), 2 for a bad script, scenario or option.
       """)
@@ -58,6 +65,22 @@ struct RunCommand: ParsableCommand {
   @Argument(help: "The script to run, or - for standard input.")
   var script: String?
 
+  @OptionGroup(title: "Daemons")
+  var daemons: DaemonTargets
+
+  func validate() throws {
+    guard daemons.isRemote else { return }
+    let simulated = [
+      ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
+      ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
+      ("--auto-converge", autoConverge),
+    ]
+    if let (name, _) = simulated.first(where: { $0.1 }) {
+      throw ValidationError(
+        "\(name) applies to a simulated run; with --connect each ldmd runs its own scenario")
+    }
+  }
+
   func run() throws {
     guard let script else {
       Self.fail("ldm-console run: missing SCRIPT (see ldm-console run --help)")
@@ -72,6 +95,9 @@ struct RunCommand: ParsableCommand {
       eventFile = handle
     }
     defer { try? eventFile?.close() }
+    if daemons.isRemote {
+      return try runAgainstDaemons(script, events: eventFile)
+    }
     let arguments = RunMode.Arguments(
       scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
       downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge)
@@ -81,6 +107,29 @@ struct RunCommand: ParsableCommand {
       events: eventFile.map { handle in { Self.writeLine($0, to: handle) } })
     let status = RunMode.run(
       arguments, files: LocalFiles(),
+      workingDirectory: FileManager.default.currentDirectoryPath,
+      standardInput: {
+        String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
+      },
+      output: output)
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  func runAgainstDaemons(_ script: String, events: FileHandle?) throws {
+    let links: [DaemonLink]
+    do {
+      links = try daemons.links(
+        warn: { Self.writeLine($0, to: .standardError) },
+        log: { Self.writeLine($0, to: .standardError) })
+    } catch {
+      Self.fail("ldm-console run: \(error)")
+    }
+    let output = RunMode.Output(
+      transcript: { Self.writeLine($0, to: .standardOutput) },
+      error: { Self.writeLine($0, to: .standardError) },
+      events: events.map { handle in { Self.writeLine($0, to: handle) } })
+    let status = RemoteScriptRunner.run(
+      scriptPath: script, links: links, files: LocalFiles(),
       workingDirectory: FileManager.default.currentDirectoryPath,
       standardInput: {
         String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)

@@ -228,6 +228,9 @@ struct AppDialogKeyTests {
     // Aimed at one migration, the link fault ends that one only.
     var engine = EngineState(datacenter: datacenter)
     for case .engine(let command) in commands { _ = engine.handle(command) }
+    // The source notices the closed connection when it next reads from it.
+    datacenter.advance(
+      until: { datacenter.migration(MigrationID(1))?.isFinished == true }, limit: 5)
     #expect(datacenter.migration(MigrationID(1))?.outcome?.failure != nil)
     #expect(datacenter.migration(MigrationID(2))?.isFinished == false)
   }
@@ -332,7 +335,7 @@ struct AppDialogKeyTests {
       AppFixtures.send(.key(.character(":")), to: &state)
       AppFixtures.type(typed, into: &state)
       for command in AppFixtures.send(.key(.enter), to: &state) {
-        if case .engine(.ldm(let line, _, _, _)) = command { lines.append(line) }
+        if case .engine(.ldm(let line, _, _, _, _)) = command { lines.append(line) }
       }
       state.dialog = nil
     }

@@ -96,7 +96,7 @@ struct AppGoldenTests {
     AppFixtures.send(.key(.character(":")), to: &state)
     AppFixtures.type("list", into: &state)
     let commands = AppFixtures.send(.key(.enter), to: &state)
-    guard case .engine(.ldm(let line, let host, let ticket, _))? = commands.first else {
+    guard case .engine(.ldm(let line, let host, let ticket, _, _))? = commands.first else {
       Issue.record("no ldm command: \(commands)")
       return
     }

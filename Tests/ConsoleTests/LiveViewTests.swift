@@ -28,7 +28,7 @@ struct LiveViewTests {
     AppFixtures.send(.key(.character(":")), to: &state)
     AppFixtures.type(typed, into: &state)
     let commands = AppFixtures.send(.key(.enter), to: &state)
-    guard case .engine(.ldm(_, _, let ticket, _))? = commands.first else {
+    guard case .engine(.ldm(_, _, let ticket, _, _))? = commands.first else {
       Issue.record("no ldm command for \(typed): \(commands)")
       return
     }

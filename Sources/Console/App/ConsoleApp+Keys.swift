@@ -5,6 +5,11 @@ import Migration
 extension ConsoleApp {
   /// A key on the main screen (no dialog open).
   static func handleKey(_ key: KeyEvent, _ state: inout ConsoleState) -> [ConsoleCommand] {
+    if state.live.clock == .wallClock, let reason = wallClockRefusal(key) {
+      // Said, not silently ignored: these controls belong to the built-in simulation.
+      state.statusMessage = StatusMessage(reason, role: .logWarning)
+      return []
+    }
     switch key {
     case .up, .character("k"): moveSelection(by: -1, &state)
     case .down, .character("j"): moveSelection(by: 1, &state)
@@ -42,6 +47,19 @@ extension ConsoleApp {
     default: break
     }
     return []
+  }
+
+  /// Why a key does nothing against daemons, for the keys that do nothing there.
+  static func wallClockRefusal(_ key: KeyEvent) -> String? {
+    switch key {
+    case .character("+"), .character("="), .character("-"), .character("_"), .character(" "),
+      .character("n"):
+      "Speed, pause and step are the simulation's: daemons run on the wall clock"
+    case .character("f"):
+      "Faults are injected in the simulation only: against daemons, break the link or stop one"
+    default:
+      nil
+    }
   }
 
   static func moveSelection(by step: Int, _ state: inout ConsoleState) {

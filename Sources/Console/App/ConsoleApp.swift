@@ -186,6 +186,9 @@ public enum ConsoleApp {
     case .faultInjected(let ticket, _):
       // The engine's fault-armed or fault-injected event says what happened, in time order.
       state.pending[ticket] = nil
+    case .backgroundMigration:
+      // The panel follows the newest migration under way by itself.
+      break
     case .pausedAtPhase(let id, let phase):
       state.selectedMigration = id
       note(

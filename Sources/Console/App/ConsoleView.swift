@@ -40,7 +40,8 @@ extension ConsoleApp {
       }
       HostTablePane(
         host: host, datacenter: state.datacenter, selection: state.selection(side),
-        isFocused: state.focus == side, nameWidth: nameWidth, glyphs: glyphs
+        isFocused: state.focus == side, nameWidth: nameWidth, glyphs: glyphs,
+        unreachable: state.live.unreachable[host.name]
       ).draw(into: &buffer, in: rect)
     }
 
@@ -69,7 +70,7 @@ extension ConsoleApp {
 
     var hints = KeyHelp.footer(
       for: state.dialog, migrations: migrations.count, isPaused: state.live.isPaused,
-      sideways: sideways)
+      sideways: sideways, wallClock: state.live.clock == .wallClock)
     // The tour's banner says what space and n do while it runs.
     if demoHasKeys(state) { hints.removeAll { ["space", "n"].contains($0.item.key.lowercased()) } }
     StatusFooter(hints: hints, live: state.live, glyphs: glyphs, message: state.statusMessage)

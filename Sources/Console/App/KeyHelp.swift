@@ -16,7 +16,8 @@ enum KeyHelp {
   /// While time is paused, how to resume is always shown; ← → are offered when the output
   /// pane has lines wider than itself (`sideways`).
   static func footer(
-    for dialog: ConsoleDialog?, migrations: Int, isPaused: Bool = false, sideways: Bool = false
+    for dialog: ConsoleDialog?, migrations: Int, isPaused: Bool = false, sideways: Bool = false,
+    wallClock: Bool = false
   ) -> [Hint] {
     switch dialog {
     case nil:
@@ -26,6 +27,9 @@ enum KeyHelp {
         isPaused ? Hint("space", "resume", rank: 0) : Hint("space", "pause", rank: 4),
         Hint("n", "step", rank: 8),
       ]
+      // Against daemons time is real: speed, pause, step and injected faults do not apply
+      // (their keys say so when pressed).
+      if wallClock { hints.removeAll { ["f", "+/-", "space", "n"].contains($0.item.key) } }
       if migrations > 1 { hints.append(Hint("[ ]", "migration", rank: 5)) }
       return hints + [Hint("?", "help", rank: 0), Hint("q", "quit", rank: 0)]
     case .migrate?:
@@ -79,6 +83,7 @@ enum KeyHelp {
         ("+ -", "simulated speed ×¼ … ×16"),
         ("space", "pause / resume simulated time"),
         ("n", "presenter step: run to the next phase, then pause"),
+        ("", "with --connect: real time, so no f + - space n"),
         ("?  F1", "this help"),
         ("q", "quit (asks while a migration runs)"),
       ]
@@ -114,18 +119,25 @@ enum KeyHelp {
     ),
   ]
 
-  /// The help screen's lines: section titles and `key  what it does`.
-  static func lines(keyWidth: Int, glyphs: GlyphSet) -> [TextLine] {
+  /// The help screen's lines: section titles and `key  what it does`; given a `width`, a
+  /// description wider than what is left of it goes on under itself, so none is cut off.
+  static func lines(keyWidth: Int, width: Int? = nil, glyphs: GlyphSet) -> [TextLine] {
     var lines: [TextLine] = []
+    let indent = 2 + keyWidth
     for section in sections {
       if !lines.isEmpty { lines.append(TextLine([])) }
       lines.append(TextLine(section.title, .title))
       for (key, text) in section.keys {
-        lines.append(
-          TextLine([
-            Span("  " + TextLayout.pad(glyphs.spell(key), to: keyWidth), .footerKey),
-            Span(glyphs.spell(text), .text),
-          ]))
+        let text = glyphs.spell(text)
+        let pieces =
+          width.map { TextLayout.wrap(text, width: max($0 - indent, 8)) } ?? [text]
+        for (index, piece) in pieces.enumerated() {
+          let key = index == 0 ? glyphs.spell(key) : ""
+          lines.append(
+            TextLine([
+              Span("  " + TextLayout.pad(key, to: keyWidth), .footerKey), Span(piece, .text),
+            ]))
+        }
       }
     }
     return lines

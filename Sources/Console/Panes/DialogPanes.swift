@@ -63,10 +63,11 @@ struct HelpPane {
   var glyphs: GlyphSet
 
   func draw(into buffer: inout ScreenBuffer, in area: Rect) {
-    let lines = KeyHelp.lines(keyWidth: 19, glyphs: glyphs)
+    let width = min(area.width - 2, 96)
+    // Inside the border, one column goes to the scroll bar.
+    let lines = KeyHelp.lines(keyWidth: 19, width: width - 3, glyphs: glyphs)
     let dialog = Dialog(
-      title: "Keys", width: min(area.width - 2, 96), height: min(area.height - 2, lines.count + 2),
-      glyphs: glyphs)
+      title: "Keys", width: width, height: min(area.height - 2, lines.count + 2), glyphs: glyphs)
     let inner = dialog.draw(into: &buffer, in: area)
     ScrollView(
       lines: lines, offset: offset, showsScrollbar: true, ellipsis: glyphs.ellipsis, glyphs: glyphs

@@ -12,6 +12,9 @@ struct HostTablePane {
   /// The NAME column's width, shared by both boxes so that their columns line up.
   var nameWidth: Int
   var glyphs: GlyphSet
+  /// What keeps the host's daemon from the console now (one line, e.g. "ldmd unreachable,
+  /// reconnecting: connection refused"), when something does.
+  var unreachable: String? = nil
 
   /// Rows the table needs inside the box: the header, one per domain, one per bar.
   static func contentRows(for host: HostSnapshot?, in datacenter: DatacenterSnapshot) -> Int {
@@ -23,8 +26,10 @@ struct HostTablePane {
   }
 
   func draw(into buffer: inout ScreenBuffer, in rect: Rect) {
-    let inner = Box(title: title(room: rect.width - 4), isFocused: isFocused, glyphs: glyphs)
-      .draw(into: &buffer, in: rect)
+    let inner = Box(
+      title: title(room: rect.width - 4), isFocused: isFocused,
+      titleRole: unreachable == nil ? .title : .logWarning, glyphs: glyphs
+    ).draw(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }
     let columns = TableColumn.layout(nameWidth: nameWidth, width: inner.width)
     var x = inner.x
@@ -97,6 +102,10 @@ struct HostTablePane {
   /// (45G free)`, shortened step by step down to the bare host name.
   func title(room: Int) -> String {
     let sep = " \(glyphs.separator) "
+    if let unreachable {
+      // The daemon is lost: the pane says so first; the last state seen stays below.
+      return TextLayout.truncate(host.name + sep + unreachable, to: room, ellipsis: glyphs.ellipsis)
+    }
     let cpu = "\(host.cpu.type) \(host.cpu.mhz) MHz"
     let vcpus = "\(host.cpu.strands) vCPU (\(host.strandsFree) free)"
     let memory = "\(Figures.memory(host.memoryTotal)) (\(Figures.memory(host.memoryFree)) free)"

@@ -18,6 +18,10 @@ struct StatusFooter {
 
   /// `×2 · paused · 00:00:07.4`.
   var status: String {
+    guard live.clock == .simulated else {
+      return glyphs.spell(
+        "wall clock \(glyphs.separator) " + ConsoleApp.timestamp(live.datacenter.time))
+    }
     let speed = live.speed
     let factor: String =
       switch speed {

@@ -57,4 +57,14 @@ public struct HostSnapshot: Sendable, Equatable, Codable {
   public func domain(named name: String) -> DomainSnapshot? {
     domains.first { $0.name == name }
   }
+
+  /// A host known by name only (its daemon not reached yet): no CPU, no memory, no domains.
+  public static func unknown(named name: String) -> HostSnapshot {
+    HostSnapshot(
+      name: name,
+      cpu: HostCPU(type: "?", mhz: 0, stickFrequency: 0, strands: 0, strandsPerChip: 1),
+      os: .solaris11, managerVersion: ManagerVersion(major: 0, minor: 0), memoryTotal: 0,
+      memoryFree: 0, freeRanges: [], strandsFree: 0, diskServices: [], switches: [],
+      consoleConcentrators: [], domains: [])
+  }
 }

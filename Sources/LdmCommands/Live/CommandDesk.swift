@@ -36,17 +36,20 @@ public struct CommandDesk {
   /// the simulated clock are the in-process engine's).
   public mutating func handle(_ command: EngineCommand) -> [EngineReport]? {
     switch command {
-    case .ldm(let line, let host, let ticket, let password):
+    case .ldm(let line, let host, let ticket, let password, let foreground):
       let result = shell.run(line, on: host, password: password)
       var output = result.output
       guard let pending = result.pending else {
         return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
       }
-      if let id = pending.migration {
+      if !foreground, let id = pending.migration {
         // ldm would block; the console lets it run and says so, then reports a failure.
         background.append((pending, ticket, true))
         output.lines.append("Migration \(id) started; it runs in the background")
-        return [.commandFinished(ticket: ticket, output: output.text, status: output.status)]
+        return [
+          .commandFinished(ticket: ticket, output: output.text, status: output.status),
+          .backgroundMigration(ticket: ticket, id: id),
+        ]
       }
       background.append((pending, ticket, false))
       return []

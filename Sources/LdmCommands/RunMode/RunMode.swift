@@ -70,31 +70,13 @@ public enum RunMode {
     do throws(LdmError) {
       scenario = try loadScenario(arguments.scenarioPath, files: files, in: workingDirectory)
       settings = try engineSettings(arguments, scenario: scenario)
-      let text: String
-      let name: String
-      if arguments.scriptPath == Arguments.standardInput {
-        guard let standardInput else {
-          throw LdmError("ldm-console run: no standard input to read the script from")
-        }
-        guard let input = standardInput() else {
-          throw LdmError("ldm-console run: cannot read script from standard input: not UTF-8 text")
-        }
-        text = input
-        name = standardInputName
-        scriptDirectory = workingDirectory
-      } else {
-        do {
-          text = try files.read(arguments.scriptPath, relativeTo: workingDirectory).text
-        } catch {
-          let reason = error == .notFound ? "no such file" : "cannot be read"
-          throw LdmError("ldm-console run: cannot read script \(arguments.scriptPath): \(reason)")
-        }
-        name = arguments.scriptPath
-        scriptDirectory = directory(
-          of: files.resolve(arguments.scriptPath, relativeTo: workingDirectory))
-      }
+      let source = try readScript(
+        arguments.scriptPath, files: files, workingDirectory: workingDirectory,
+        standardInput: standardInput)
+      scriptDirectory = source.directory
       do {
-        script = try RunScript.parse(text, file: name, hosts: scenario.hosts.map(\.name))
+        script = try RunScript.parse(
+          source.text, file: source.name, hosts: scenario.hosts.map(\.name))
       } catch {
         throw LdmError(error.description)
       }
@@ -116,6 +98,31 @@ public enum RunMode {
       runner.observe(event)
     }
     return runner.run()
+  }
+
+  /// A script's text, the name its errors give it, and the directory its password files are
+  /// read from (the working directory for `-`, read from `standardInput`).
+  public static func readScript(
+    _ path: String, files: any FileReading, workingDirectory: String,
+    standardInput: (() -> String?)?
+  ) throws(LdmError) -> (text: String, name: String, directory: String) {
+    if path == Arguments.standardInput {
+      guard let standardInput else {
+        throw LdmError("ldm-console run: no standard input to read the script from")
+      }
+      guard let input = standardInput() else {
+        throw LdmError("ldm-console run: cannot read script from standard input: not UTF-8 text")
+      }
+      return (input, standardInputName, workingDirectory)
+    }
+    let text: String
+    do {
+      text = try files.read(path, relativeTo: workingDirectory).text
+    } catch {
+      let reason = error == .notFound ? "no such file" : "cannot be read"
+      throw LdmError("ldm-console run: cannot read script \(path): \(reason)")
+    }
+    return (text, path, directory(of: files.resolve(path, relativeTo: workingDirectory)))
   }
 
   static func loadScenario(_ path: String?, files: any FileReading, in directory: String)

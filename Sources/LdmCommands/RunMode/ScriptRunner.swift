@@ -52,12 +52,17 @@ public final class ScriptRunner {
   /// Engine events a transcript reader must see as they happen: a fault that found nothing to
   /// act on, a downtime over its limit.
   public func observe(_ event: MigrationEvent) {
+    if let note = Self.note(on: event) { write(note) }
+  }
+
+  /// The transcript's line for an event a reader must see, if it is one.
+  public static func note(on event: MigrationEvent) -> String? {
     switch event.kind {
     case .faultWithoutMigration, .downtimeOverLimit:
       let about = event.domain.map { "\($0) " } ?? ""
-      write("ldm-console: \(event.timestamp) \(about)\(event.message)")
+      return "ldm-console: \(event.timestamp) \(about)\(event.message)"
     default:
-      break
+      return nil
     }
   }
 

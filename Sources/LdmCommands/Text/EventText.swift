@@ -5,12 +5,18 @@ extension MigrationEvent {
   /// `00:00:01.2`: the engine's time as the log shows it.
   public var timestamp: String { Self.timestamp(time) }
 
+  /// Engine seconds as `hh:mm:ss.t`: since the start for the simulation, the time of day
+  /// (UTC) for daemons, whose engine time is Unix time.
   public static func timestamp(_ time: Double) -> String {
+    let time = time > wallClockEpoch ? time.truncatingRemainder(dividingBy: 86_400) : time
     let tenths = Int((max(0, time) * 10).rounded(.down))
     let seconds = tenths / 10
     func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
     return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(tenths % 10)"
   }
+
+  /// Engine times past this are Unix time (a daemon's wall clock), not a simulation's.
+  static let wallClockEpoch = 1e8
 
   /// The event in one line of words, as the log pane and the transcript show it.
   public var message: String {
