@@ -6,33 +6,35 @@ import Migration
 import TestSupport
 import Testing
 
-/// Migrations between two real daemons on loopback, driven by control connections as the
-/// console drives them. Serialized: each test runs two daemons holding real guest memory.
-@Suite(.serialized) struct DaemonMigrationTests {
-  static let request = MigrationRequest(
-    sourceHost: "sparc-t4-a", domain: "ldom01", targetHost: "sparc-t4-b", password: "secret",
-    targetName: "ldom_other")
+extension Daemons {
+  /// Migrations between two real daemons on loopback, driven by control connections as the
+  /// console drives them. Serialized: each test runs two daemons holding real guest memory.
+  @Suite(.serialized) struct DaemonMigrationTests {
+    static let request = MigrationRequest(
+      sourceHost: "sparc-t4-a", domain: "ldom01", targetHost: "sparc-t4-b", password: "secret",
+      targetName: "ldom_other")
 
-  @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() throws {
-    let pair = try DaemonPair(label: "tls")
-    pair.linkA.send(.migrate(Self.request, ticket: 1))
-    try pair.waitUntil("the source -n---s and the target -----t") { a, b in
-      pair.domain("ldom01", in: a)?.hasSuffix("-n---s") == true
-        && pair.domain("ldom_other", in: b) == "bound -----t"
+    @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() throws {
+      let pair = try DaemonPair(label: "tls")
+      pair.linkA.send(.migrate(Self.request, ticket: 1))
+      try pair.waitUntil("the source -n---s and the target -----t") { a, b in
+        pair.domain("ldom01", in: a)?.hasSuffix("-n---s") == true
+          && pair.domain("ldom_other", in: b) == "bound -----t"
+      }
+      let (a, b) = try pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
+        pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
+      }
+      let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
+      #expect(migration.outcome == .completed)
+      #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+      #expect(migration.statistics.sourceDigest != nil)
+      #expect(b?.hosts.first?.domain(named: "ldom_other")?.consolePort != nil)
+      #expect(pair.reports.contains(.migrationStarted(ticket: 1, id: migration.id)))
+      // Both daemons told the story; the target's part comes from the target's daemon.
+      #expect(pair.events.contains { $0.kind == .completed && $0.host == "sparc-t4-a" })
+      #expect(pair.events.contains { $0.kind == .resumed && $0.host == "sparc-t4-b" })
+      // The password went over TLS only: never in a log line.
+      for line in pair.a.lines + pair.b.lines { #expect(!line.contains("secret"), "\(line)") }
     }
-    let (a, b) = try pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
-      pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
-    }
-    let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
-    #expect(migration.outcome == .completed)
-    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
-    #expect(migration.statistics.sourceDigest != nil)
-    #expect(b?.hosts.first?.domain(named: "ldom_other")?.consolePort != nil)
-    #expect(pair.reports.contains(.migrationStarted(ticket: 1, id: migration.id)))
-    // Both daemons told the story; the target's part comes from the target's daemon.
-    #expect(pair.events.contains { $0.kind == .completed && $0.host == "sparc-t4-a" })
-    #expect(pair.events.contains { $0.kind == .resumed && $0.host == "sparc-t4-b" })
-    // The password went over TLS only: never in a log line.
-    for line in pair.a.lines + pair.b.lines { #expect(!line.contains("secret"), "\(line)") }
   }
 }

@@ -160,8 +160,16 @@ final class TmuxConsole: @unchecked Sendable {
   func startConsole(
     arguments: String = "", environment: String = TmuxConsole.environment
   ) throws {
-    try typeLine("\(environment) '\(binary)' \(arguments); \(TmuxConsole.afterExit)")
+    // The shell reads the command line from a file, so what it echoes is one short line
+    // whatever the checkout's path: a long one would wrap, and a wrapped piece could match
+    // what a test looks for on screen.
+    let line = "\(environment) '\(binary)' \(arguments); \(TmuxConsole.afterExit)\n"
+    try line.write(toFile: commandFile, atomically: true, encoding: .utf8)
+    try typeLine(". \(commandFile)")
   }
+
+  /// Where `startConsole` leaves the command line for the shell.
+  var commandFile: String { "/tmp/\(socket).sh" }
 
   /// Starts the console and waits for its footer.
   func startAndWait() async throws {
@@ -311,6 +319,7 @@ final class TmuxConsole: @unchecked Sendable {
     let processes = paneProcesses()
     _ = try? run(["kill-server"])
     for pid in processes.reversed() { signalProcess(pid, SIGKILL) }
+    try? FileManager.default.removeItem(atPath: commandFile)
   }
 }
 
