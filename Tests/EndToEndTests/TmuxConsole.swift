@@ -168,8 +168,9 @@ final class TmuxConsole: @unchecked Sendable {
     try typeLine(". \(commandFile)")
   }
 
-  /// Where `startConsole` leaves the command line for the shell.
-  var commandFile: String { "/tmp/\(socket).sh" }
+  /// Where `startConsole` leaves the command line for the shell (not named after the test,
+  /// whose name may be a text the test forbids on screen).
+  var commandFile: String { "/tmp/ldm-e2e-\(socket.hashValue.magnitude).sh" }
 
   /// Starts the console and waits for its footer.
   func startAndWait() async throws {

@@ -328,6 +328,13 @@ public final class SourceSide {
       enter(.stateTransfer, at: clock)
     case (.awaitingResume, .resumed(let digest)):
       complete(targetDigest: digest)
+    case (.suspending, .resumed(let digest)) where handOffThreshold != nil:
+      // Over a socket the answer can come before this side has seen its last write complete;
+      // the answer proves the whole state left.
+      handOffThreshold = nil
+      allStateSent = true
+      enter(.handOff, at: clock)
+      if outcome == nil { complete(targetDigest: digest) }
     case (_, .goodbye):
       lostConnection()
     default:
