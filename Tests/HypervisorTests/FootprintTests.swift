@@ -54,6 +54,31 @@ import Testing
     for page in layout.footprint { #expect(!memory.isZero(page: page)) }
   }
 
+  /// While no migration logs a guest's memory its stores are owed; a migration starting
+  /// makes them first, so the pages it finds dirtied and their bytes are those the stores
+  /// made one by one would leave.
+  @Test func storesOwedWhileUnloggedAreMadeWhenAMigrationStarts() throws {
+    let (host, domain) = try guest(.database)
+    let (_, reference) = try guest(.database)
+    let memory = try #require(domain.memory)
+    let referenceMemory = try #require(reference.memory)
+    for _ in 0..<25 { host.advance(seconds: 0.04) }
+    domain.setMigrationRole(.source)
+    let written = reference.runRecordingWrites(seconds: 1)
+    #expect(!written.isEmpty)
+    #expect(memory.dirty == referenceMemory.dirty)
+    for page in Set(written) {
+      #expect(
+        memory.load(page: page, wordOffset: 0) == referenceMemory.load(page: page, wordOffset: 0))
+    }
+    // Logged, each span's stores are made as it passes.
+    let before = memory.dirty.count
+    memory.dirty.clearAll()
+    host.advance(seconds: 0.04)
+    #expect(memory.dirty.count > 0)
+    #expect(before > 0)
+  }
+
   /// Writes confined to the hot set (hot-writes 1) stay there however long the span.
   @Test func confinedWritesStayInTheHotSet() throws {
     var workload = Workload.web

@@ -88,7 +88,10 @@ import Testing
     let migration = try #require(datacenter.migration(id))
     #expect(migration.passes.count < settings.maxPasses)
     #expect(migration.statistics.throttle >= 0.2)
-    #expect(try #require(migration.statistics.actualDowntime) <= settings.downtimeLimit)
+    // It suspends when the expected downtime fits the limit; the guest dirties the last
+    // pass at the rate measured so far, give or take, so what it takes may pass the limit by
+    // a little, never by the stalled migration's seconds.
+    #expect(try #require(migration.statistics.actualDowntime) <= settings.downtimeLimit * 1.2)
     // The throttle ends with the migration: the guest runs at full speed on the target.
     #expect(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom04")?.throttle == 0)
   }

@@ -202,6 +202,11 @@ extension Soak {
       }
     }
 
+    /// Makes every guest's owed stores, so memory is measured with all of them made.
+    func settleGuests() {
+      for host in datacenter.hosts { host.makeOwedWrites() }
+    }
+
     mutating func run() -> Report {
       report.resident.start = Soak.residentBytes()
       report.guestMemory.start = guestBytes()
@@ -216,6 +221,7 @@ extension Soak {
         let wanted = 1 + random.next(below: 2)
         while report.started < options.migrations, plans.count < wanted, startOne() {
           if report.started == (options.migrations + 1) / 2 {
+            settleGuests()
             report.resident.middle = Soak.residentBytes()
             report.guestMemory.middle = guestBytes()
           }
@@ -232,6 +238,7 @@ extension Soak {
       }
       report.faultsInjected = tally.faults
       report.simulatedSeconds = datacenter.now
+      settleGuests()
       report.resident.end = Soak.residentBytes()
       report.resident.peak = Soak.peakResidentBytes()
       report.guestMemory.end = guestBytes()

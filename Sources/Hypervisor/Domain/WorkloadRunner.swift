@@ -27,10 +27,29 @@ struct WorkloadRunner: Sendable {
     record: Bool = false
   ) -> [Int] {
     guard memory.pageCount > 0, seconds > 0, seconds.isFinite else { return [] }
+    owe(workload, seconds: seconds, throttle: throttle)
+    return settle(workload, on: memory, record: record)
+  }
+
+  /// Counts the writes due in `seconds` without making them yet.
+  mutating func owe(_ workload: Workload, seconds: Double, throttle: Double) {
+    guard seconds > 0, seconds.isFinite else { return }
     let rate = workload.pagesPerSecond * (1 - min(max(throttle, 0), 1))
-    guard rate > 0, rate.isFinite else { return [] }
+    guard rate > 0, rate.isFinite else { return }
     // In Double: rate × seconds of a 100000-hour span is far beyond what any count holds.
     carry += rate * seconds
+  }
+
+  /// Whether the writes owed reach `footprints` times the footprint's pages.
+  func owes(footprints: Double, of workload: Workload, on memory: GuestMemory) -> Bool {
+    carry >= footprints * Double(workload.layout(pageCount: memory.pageCount).footprintPages)
+  }
+
+  /// Makes the writes owed.
+  mutating func settle(_ workload: Workload, on memory: GuestMemory, record: Bool = false)
+    -> [Int]
+  {
+    guard memory.pageCount > 0, carry >= 1 else { return [] }
     let layout = workload.layout(pageCount: memory.pageCount)
     if carry > Double(layout.footprintPages) {
       let due = carry

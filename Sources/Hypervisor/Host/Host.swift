@@ -87,6 +87,11 @@ public final class Host {
     for domain in domains { domain.run(seconds: seconds) }
   }
 
+  /// Makes every guest's owed stores (see `Domain.run`).
+  public func makeOwedWrites() {
+    for domain in domains { domain.makeOwedWrites() }
+  }
+
   /// Checks that the host's books balance: every strand, physical range and console port is
   /// held by exactly one existing, bound domain (or is free). Empty when all is well.
   public func accountingProblems() -> [String] {

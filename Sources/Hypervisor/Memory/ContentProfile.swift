@@ -85,9 +85,12 @@ public enum ContentProfile: String, Sendable, CaseIterable, CustomStringConverti
       for offset in stride(from: start, to: end, by: 8) {
         page.storeBytes(of: random.next() | 1, toByteOffset: offset, as: UInt64.self)
       }
+    // Stores copy content made once (as the text and code pools are): generating it field
+    // by field, tens of thousands of stores a second, cost the idle console several per cent
+    // of a core.
     case .zero, .sparse, .heap:
-      HeapContent.writeLines(into: page, from: start, to: end, random: &random)
-    case .text: TextContent.emit(into: page, from: start, to: end, random: &random)
+      HeapContent.store(into: page, from: start, to: end, random: &random)
+    case .text: TextContent.writeLines(into: page, from: start, to: end, random: &random)
     case .code: CodeContent.writeLines(into: page, from: start, to: end, random: &random)
     case .file:
       if !FileCursor.writeLines(

@@ -62,6 +62,38 @@ enum HeapContent {
     }
   }
 
+  /// 256 KiB of heap pages, made once: what guest stores copy their lines from.
+  static let storePool: [UInt8] = {
+    var random = DeterministicRandom(seed: 0x5701_E001)
+    var bytes = [UInt8](repeating: 0, count: 32 * GuestMemory.pageSize)
+    bytes.withUnsafeMutableBytes { buffer in
+      for page in stride(from: 0, to: buffer.count, by: GuestMemory.pageSize) {
+        fillPage(buffer.baseAddress! + page, random: &random)
+      }
+    }
+    return bytes
+  }()
+
+  /// A guest store over `from ..< to` (whole cache lines): lines of heap objects copied from
+  /// the pool, with new low bits in the first word, as a store of a counter or a pointer
+  /// leaves. A batch of pages seldom holds the same pool line twice (a few hundred lines
+  /// drawn from 4096), so what compresses in dirtied pages is the heap's own redundancy. The
+  /// first word is never zero, so the store always leaves a mark.
+  static func store(
+    into page: UnsafeMutableRawPointer, from start: Int, to end: Int,
+    random: inout DeterministicRandom
+  ) {
+    let length = end - start
+    let origin = random.next(below: (storePool.count - length) / 64 + 1) * 64
+    storePool.withUnsafeBytes { source in
+      _ = memcpy(page + start, source.baseAddress! + origin, length)
+    }
+    var first = page.load(fromByteOffset: start, as: UInt64.self)
+    first ^= (random.next() & 0xFFFF).bigEndian
+    if first == 0 { first = UInt64(1).bigEndian }
+    page.storeBytes(of: first, toByteOffset: start, as: UInt64.self)
+  }
+
   /// Writes objects of a layout the draw picks from `start`, some of them `free`, the last one
   /// `cut` at `end` or left out when it does not fit; returns where they end.
   private static func emit(
