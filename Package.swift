@@ -41,7 +41,7 @@ let package = Package(
     .target(
       name: "Migration",
       dependencies: [
-        "Hypervisor",
+        "Hypervisor", "Compression",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "DequeModule", package: "swift-collections"),
       ],
@@ -51,15 +51,17 @@ let package = Package(
     .target(
       name: "Engine",
       dependencies: [
-        "Hypervisor", "Migration", .product(name: "DequeModule", package: "swift-collections"),
+        "Hypervisor", "Migration", "Compression",
+        .product(name: "DequeModule", package: "swift-collections"),
       ],
       swiftSettings: engineOptimization
     ),
-    .target(name: "LdmCommands", dependencies: ["Hypervisor", "Migration", "Engine"]),
+    .target(
+      name: "LdmCommands", dependencies: ["Hypervisor", "Migration", "Engine", "Compression"]),
     .target(
       name: "Console",
       dependencies: [
-        "Hypervisor", "Migration", "Engine", "LdmCommands",
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Compression",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -100,12 +102,14 @@ let package = Package(
     ),
     .target(
       name: "TestSupport",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console"],
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "Compression"],
       path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
     .testTarget(
       name: "MigrationTests",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport", "Compression",
+      ]),
     .testTarget(
       name: "LdmCommandsTests",
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
