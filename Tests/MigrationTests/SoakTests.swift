@@ -24,6 +24,9 @@ import Testing
     #expect(report.refusedByPreCheck > 0)
     #expect(report.faultsInjected >= report.failedByFault)
     #expect(report.simulatedSeconds > 0)
+    // Each codec is drawn, and every completed live migration sent in the one it offered.
+    #expect(Set(report.byCodec.keys) == ["none", "lz4", "zstd"])
+    #expect(report.byCodec.values.reduce(0, +) == report.started)
   }
 
   @Test func sameSeedSameRun() throws {
