@@ -121,6 +121,7 @@ let package = Package(
       name: "DaemonTests",
       dependencies: [
         "Daemon", "Network", "Engine", "Migration", "LdmCommands", "TestSupport", "ldm-console",
+        "Compression",
       ]
     ),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),
