@@ -115,7 +115,9 @@ let package = Package(
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
     .testTarget(
       name: "ConsoleTests",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport", "Compression",
+      ]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "DaemonTests",
