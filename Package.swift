@@ -41,7 +41,7 @@ let package = Package(
     .target(
       name: "Migration",
       dependencies: [
-        "Hypervisor",
+        "Hypervisor", "Compression",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "DequeModule", package: "swift-collections"),
       ],
@@ -51,15 +51,17 @@ let package = Package(
     .target(
       name: "Engine",
       dependencies: [
-        "Hypervisor", "Migration", .product(name: "DequeModule", package: "swift-collections"),
+        "Hypervisor", "Migration", "Compression",
+        .product(name: "DequeModule", package: "swift-collections"),
       ],
       swiftSettings: engineOptimization
     ),
-    .target(name: "LdmCommands", dependencies: ["Hypervisor", "Migration", "Engine"]),
+    .target(
+      name: "LdmCommands", dependencies: ["Hypervisor", "Migration", "Engine", "Compression"]),
     .target(
       name: "Console",
       dependencies: [
-        "Hypervisor", "Migration", "Engine", "LdmCommands",
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Compression",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
@@ -100,23 +102,28 @@ let package = Package(
     ),
     .target(
       name: "TestSupport",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console"],
+      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "Compression"],
       path: "Tests/TestSupport"),
     .testTarget(name: "HypervisorTests", dependencies: ["Hypervisor", "TestSupport"]),
     .testTarget(
       name: "MigrationTests",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport", "Compression",
+      ]),
     .testTarget(
       name: "LdmCommandsTests",
       dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport"]),
     .testTarget(
       name: "ConsoleTests",
-      dependencies: ["Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport"]),
+      dependencies: [
+        "Hypervisor", "Migration", "Engine", "LdmCommands", "Console", "TestSupport", "Compression",
+      ]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "DaemonTests",
       dependencies: [
         "Daemon", "Network", "Engine", "Migration", "LdmCommands", "TestSupport", "ldm-console",
+        "Compression",
       ]
     ),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),

@@ -33,7 +33,8 @@ for target in "${targets[@]}"; do entry "$target" >/dev/null; done
 #    coverage too, so the fuzzer also sees branches inside the YAML parser.
 swift build -c release --scratch-path "$scratch" --target Console \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
-# Compression, which nothing above depends on yet; liblz4 and libzstd are Debian's, not
+# Compression (step 1 builds it too, for Migration; built here on its own as well so the
+# compression target does not depend on that); liblz4 and libzstd are Debian's, not
 # instrumented, so the fuzzer sees the Swift side's branches only.
 swift build -c release --scratch-path "$scratch" --target Compression \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address

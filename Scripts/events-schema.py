@@ -23,6 +23,10 @@ rate = {"type": "number", "minimum": 0}
 digest = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 def enum(values): return {"type": "string", "enum": values}
 
+# With compression, pass-finished, resumed and completed carry what the codec did.
+def compression(cpu): return {"codec": enum(["lz4", "zstd"]), "uncompressedBytes": count,
+                              "compressedBytes": count, "compressionRatio": rate, cpu: seconds}
+
 COMMON = {
     "time": seconds,
     "host": name,
@@ -49,7 +53,8 @@ KINDS = {
     "pass-finished": ({"pass": {"type": "integer", "minimum": 1}, "bytes": count, "pages": count,
                        "seconds": seconds, "pagesDirtied": count, "throughput": rate,
                        "dirtyRate": rate, "lambda": rate,
-                       "convergence": enum(["converging", "stalled", "diverging"])}, {}),
+                       "convergence": enum(["converging", "stalled", "diverging"])},
+                      compression("compressSeconds")),
     "throttled": ({"throttle": {"type": "number", "minimum": 0, "maximum": 1},
                    "dirtyRate": rate, "throughput": rate}, {}),
     "downtime-over-limit": ({"downtime": seconds, "limit": seconds,
@@ -57,9 +62,9 @@ KINDS = {
     "suspended": ({"dirtyPages": count, "vcpus": count}, {}),
     "hand-off-requested": ({"digest": digest}, {}),
     "digests-matched": ({"digest": digest}, {}),
-    "resumed": ({"targetName": name}, {}),
+    "resumed": ({"targetName": name}, compression("decompressSeconds")),
     "completed": ({"targetHost": name, "targetName": name, "state": enum(STATES)},
-                  {"downtime": seconds}),
+                  {"downtime": seconds, **compression("compressSeconds")}),
     "cancelled": ({"targetHost": name, "targetName": name, "targetExisted": boolean,
                    "sourceState": enum(STATES)}, {}),
     "failed": ({"failure": enum(FAILURES), "errorFlag": boolean, "reason": name}, {}),

@@ -7,7 +7,7 @@ import CZstd
 /// offer zstd. Here lz4 is the fast choice and zstd (level 1) the denser one; `none` sends the
 /// pages as they are. Both sides of a migration must use the same codec: the protocol's hello
 /// negotiates it.
-public enum CompressionCodec: String, CaseIterable, Sendable, CustomStringConvertible {
+public enum CompressionCodec: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
   /// Pages go out as they are.
   case none
   /// LZ4's block format (`LZ4_compress_default` / `LZ4_decompress_safe`).
@@ -27,6 +27,24 @@ public enum CompressionCodec: String, CaseIterable, Sendable, CustomStringConver
 
   /// The command-line word.
   public var description: String { rawValue }
+
+  /// The byte that names the codec in the protocol (HELLO's offer, HELLO-ACCEPTED's choice and
+  /// each PAGES-COMPRESSED frame, docs/protocol.md).
+  public var protocolCode: UInt8 {
+    switch self {
+    case .none: 0
+    case .lz4: 1
+    case .zstd: 2
+    }
+  }
+
+  /// The codec a protocol byte names, or nil for a byte this side does not know.
+  public init?(protocolCode: UInt8) {
+    guard let codec = Self.allCases.first(where: { $0.protocolCode == protocolCode }) else {
+      return nil
+    }
+    self = codec
+  }
 
   /// The largest batch any codec takes in one block, about 2 GiB: lz4's block format counts
   /// in 32-bit signed sizes, and one limit for all keeps the codecs interchangeable when the

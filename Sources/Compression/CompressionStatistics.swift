@@ -9,7 +9,7 @@
 /// two samples for a rate (`-`).
 ///
 /// Only batches that succeeded count: a refused block adds nothing.
-public struct CompressionStatistics: Sendable, Equatable, AdditiveArithmetic {
+public struct CompressionStatistics: Sendable, Equatable, Codable, AdditiveArithmetic {
   /// Batches compressed or decompressed.
   public var batches: Int
   /// Bytes of pages: the input of compression, the output of decompression.

@@ -35,6 +35,8 @@ public struct IncomingSnapshot: Sendable, Equatable, Codable {
   /// The progress the source last reported.
   public var progress: Double
   public var hasResumed: Bool
+  /// The agreed codec and what decompressing cost this host so far; nil while uncompressed.
+  public var decompression: CompressionFigures?
 }
 
 extension SourceSide {
@@ -55,7 +57,7 @@ extension DestinationSide {
     }
     return IncomingSnapshot(
       id: migration, sourceHost: sourceHost, targetHost: host.name, targetName: targetName,
-      progress: progress, hasResumed: hasResumed)
+      progress: progress, hasResumed: hasResumed, decompression: decompression)
   }
 }
 

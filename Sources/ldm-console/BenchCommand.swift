@@ -26,12 +26,36 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Only the console measurement.")
   var uiOnly = false
 
+  /// The engine's measurements, each of which can be run alone.
+  enum Part: String, CaseIterable, ExpressibleByArgument {
+    case sparse, stream
+    case preCopy = "pre-copy"
+    case compression, ratios
+  }
+
+  @Option(
+    name: .customLong("only"),
+    help: ArgumentHelp(
+      "Run only these engine measurements (repeat): "
+        + Part.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+      valueName: "PART"))
+  var only: [Part] = []
+
   struct Report: Codable {
     var build: String
     var stream: EngineBenchmark.StreamSpeed?
     var sparseDomain: EngineBenchmark.SparseDomain?
     var preCopy: EngineBenchmark.PreCopy?
+    var compression: EngineBenchmark.CompressionOnLink?
+    var profileRatios: EngineBenchmark.ProfileRatios?
+    /// The goal of issue 12: none's total time over the better codec's (goal >= 2).
+    var compressionSpeedup: Double?
     var frames: [FrameTiming]?
+
+    enum CodingKeys: String, CodingKey {
+      case build, stream, sparseDomain, preCopy, compression, profileRatios, frames
+      case compressionSpeedup = "compression.speedup"
+    }
   }
 
   struct FrameTiming: Codable {
@@ -45,10 +69,20 @@ struct BenchCommand: ParsableCommand {
     var report = Report(build: Self.build)
     do {
       if !uiOnly {
+        let parts = only.isEmpty ? Part.allCases : only
         // The sparse domain first: its peak-RSS reading must not see the 1 GiB copies.
-        report.sparseDomain = try EngineBenchmark.sparseDomain()
-        report.stream = try EngineBenchmark.streamSpeed()
-        report.preCopy = try EngineBenchmark.preCopy(scenario: ScenarioLoader.builtin())
+        if parts.contains(.sparse) { report.sparseDomain = try EngineBenchmark.sparseDomain() }
+        if parts.contains(.stream) { report.stream = try EngineBenchmark.streamSpeed() }
+        if parts.contains(.preCopy) {
+          report.preCopy = try EngineBenchmark.preCopy(scenario: ScenarioLoader.builtin())
+        }
+        if parts.contains(.compression) {
+          let compression = try EngineBenchmark.compressionOnLink(
+            scenario: ScenarioLoader.builtin())
+          report.compression = compression
+          report.compressionSpeedup = compression.speedup
+        }
+        if parts.contains(.ratios) { report.profileRatios = try EngineBenchmark.profileRatios() }
       }
       if ui || uiOnly {
         report.frames = [(200, 60), (80, 24)].map { size in
@@ -76,6 +110,64 @@ struct BenchCommand: ParsableCommand {
     #else
       return "release"
     #endif
+  }
+
+  static func compressionTable(_ report: Report) -> [String] {
+    var lines: [String] = []
+    func number(_ value: Double?, _ digits: Int = 2) -> String {
+      value.map { String(format: "%.\(digits)f", $0) } ?? "-"
+    }
+    func pad(_ text: String, _ width: Int) -> String {
+      text.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+    if let compression = report.compression {
+      lines += [
+        "",
+        "Compression: \(compression.domain) (built-in realistic mix) at"
+          + " \(Units.formatRate(compression.bandwidthBitsPerSecond)), paced in-process link,"
+          + " virtual clock",
+        "  " + pad("codec", 8) + pad("total", 10) + pad("transfer", 10) + pad("downtime", 10)
+          + pad("passes", 8) + pad("wire", 12) + pad("ratio", 7) + "CPU compress/decompress",
+      ]
+      for run in compression.runs {
+        lines.append(
+          "  " + pad(run.codec, 8) + pad(Units.formatDuration(run.totalSeconds), 10)
+            + pad(Units.formatDuration(run.transferSeconds), 10)
+            + pad(Units.formatDuration(run.downtimeSeconds), 10) + pad("\(run.passes)", 8)
+            + pad(ByteSize.human(Double(run.wireBytes)), 12) + pad(number(run.ratio), 7)
+            + "\(Units.formatDuration(run.compressCPUSeconds)) /"
+            + " \(Units.formatDuration(run.decompressCPUSeconds))")
+      }
+      lines.append(
+        "  compression.speedup   \(number(compression.speedup))   (none / \(compression.betterCodec),"
+          + " total time)   goal >= 2" + (compression.speedup >= 2 ? "  met" : "  NOT MET"))
+      for run in compression.runs {
+        guard let cpu = run.compressBytesPerCPUSecond, let link = run.linkRecordBytesPerSecond
+        else { continue }
+        lines.append(
+          "  \(run.codec) compresses \(ByteSize.human(cpu))/s of pages per CPU second; the link"
+            + " took \(ByteSize.human(link))/s" + (cpu > link ? "" : "  (CPU-BOUND: times too low)")
+        )
+      }
+    }
+    if let ratios = report.profileRatios {
+      lines += [
+        "",
+        "Compression ratio per content profile (64 MiB filled, page records as sent;"
+          + " ours per 64-page batch, the tools on the same bytes as one file)",
+        "  " + pad("profile", 14) + pad("lz4", 8) + pad("lz4 tool", 10) + pad("zstd", 8)
+          + "zstd -1 tool",
+      ]
+      for row in ratios.profiles {
+        lines.append(
+          "  " + pad(row.profile, 14) + pad(number(row.lz4), 8) + pad(number(row.lz4Tool), 10)
+            + pad(number(row.zstd), 8) + number(row.zstdTool))
+      }
+      for tool in ratios.missingTools {
+        lines.append("  \(tool) is not installed: its column is -")
+      }
+    }
+    return lines
   }
 
   static func table(_ report: Report) -> String {
@@ -131,6 +223,7 @@ struct BenchCommand: ParsableCommand {
           Units.formatDuration(p.totalSeconds)),
       ]
     }
+    lines += compressionTable(report)
     if let frames = report.frames {
       lines += ["", "Console: view + diff of one full frame during a migration (median)"]
       for frame in frames {

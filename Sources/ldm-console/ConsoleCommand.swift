@@ -23,19 +23,25 @@ struct ConsoleCommand: ParsableCommand {
   )
   var theme: String?
 
+  @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
+  var compress: String?
+
   @OptionGroup(title: "Daemons")
   var daemons: DaemonTargets
 
   func validate() throws {
-    if daemons.isRemote, scenario != nil {
+    if daemons.isRemote, scenario != nil || compress != nil {
       throw ValidationError(
-        "--scenario and --connect do not go together: each ldmd runs its own scenario")
+        "\(scenario != nil ? "--scenario" : "--compress") and --connect do not go together:"
+          + " each ldmd runs its own scenario")
     }
   }
 
   func run() throws {
     guard daemons.isRemote else {
-      return try ConsoleSession.launch(.scenario(LdmConsole.loadScenario(scenario)), theme: theme)
+      let scenario = LdmConsole.applying(
+        compress: compress, to: LdmConsole.loadScenario(scenario), command: "console")
+      return try ConsoleSession.launch(.scenario(scenario), theme: theme)
     }
     let links: [DaemonLink]
     do {

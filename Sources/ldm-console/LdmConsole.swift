@@ -49,6 +49,21 @@ struct LdmConsole: AsyncParsableCommand {
     }
   }
 
+  /// `scenario` with `--compress` laid over its `compress:` key, read as the key is (the same
+  /// words, the same refusal after `ldm-console COMMAND: --compress: `); exits 2 on a bad word.
+  static func applying(compress text: String?, to scenario: Scenario, command: String) -> Scenario {
+    guard let text else { return scenario }
+    var scenario = scenario
+    do {
+      scenario.migration.compression = try Quantities.compression.value(of: text)
+    } catch {
+      exit(
+        withError: "ldm-console \(command): --compress: \(error.reason)".escapingControlCharacters,
+        status: 2)
+    }
+    return scenario
+  }
+
   static func exit(withError message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     Foundation.exit(status)

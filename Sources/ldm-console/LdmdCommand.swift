@@ -37,6 +37,9 @@ struct LdmdCommand: AsyncParsableCommand {
   @Flag(help: "Plain text: no TLS, no certificates (a warning is printed).")
   var insecure = false
 
+  @Option(help: "Compress each batch of pages this host sends: none, lz4 or zstd.")
+  var compress: String?
+
   @Option(
     help: ArgumentHelp(
       "Another host's daemon, for migrations to it (repeat for each).",
@@ -51,7 +54,8 @@ struct LdmdCommand: AsyncParsableCommand {
     sigaddset(&stops, SIGTERM)
     sigaddset(&stops, SIGINT)
     pthread_sigmask(SIG_UNBLOCK, &stops, nil)
-    let scenario = LdmConsole.loadScenario(self.scenario)
+    let scenario = LdmConsole.applying(
+      compress: compress, to: LdmConsole.loadScenario(self.scenario), command: "ldmd")
     guard scenario.hosts.contains(where: { $0.name == host }) else {
       Self.fail(
         "no host named \(host) in \(self.scenario ?? "the built-in scenario") (it has "

@@ -59,6 +59,9 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Throttle a guest that dirties memory faster than it can be sent.")
   var autoConverge = false
 
+  @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
+  var compress: String?
+
   @Option(help: "Write every engine event to FILE as JSON lines.")
   var events: String?
 
@@ -73,7 +76,7 @@ struct RunCommand: ParsableCommand {
     let simulated = [
       ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
       ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
-      ("--auto-converge", autoConverge),
+      ("--auto-converge", autoConverge), ("--compress", compress != nil),
     ]
     if let (name, _) = simulated.first(where: { $0.1 }) {
       throw ValidationError(
@@ -100,7 +103,8 @@ struct RunCommand: ParsableCommand {
     }
     let arguments = RunMode.Arguments(
       scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
-      downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge)
+      downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge,
+      compress: compress)
     let output = RunMode.Output(
       transcript: { Self.writeLine($0, to: .standardOutput) },
       error: { Self.writeLine($0, to: .standardError) },

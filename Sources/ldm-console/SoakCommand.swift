@@ -82,6 +82,9 @@ struct SoakCommand: ParsableCommand {
         + " \(report.errorsCleared) error flags cleared)",
       "  refused by pre-check \(report.refusedByPreCheck)",
       "  failed otherwise     \(report.failedOther)",
+      "  codecs offered       "
+        + ["none", "lz4", "zstd"].map { "\($0) \(report.byCodec[$0] ?? 0)" }.joined(
+          separator: ", "),
       "  simulated time       \(String(format: "%.1f s", report.simulatedSeconds))",
       "  process resident     start \(mebibytes(report.resident.start)),"
         + " half-way \(mebibytes(report.resident.middle)),"

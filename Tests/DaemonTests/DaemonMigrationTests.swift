@@ -1,3 +1,4 @@
+import Compression
 import Daemon
 import Engine
 import Foundation
@@ -35,6 +36,29 @@ extension Daemons {
       #expect(pair.events.contains { $0.kind == .resumed && $0.host == "sparc-t4-b" })
       // The password went over TLS only: never in a log line.
       for line in pair.a.lines + pair.b.lines { #expect(!line.contains("secret"), "\(line)") }
+    }
+
+    /// `ldmd --compress zstd`: the hello between the daemons agrees on zstd, the pages go over
+    /// TCP compressed, and the target's daemon reports what decompressing cost it.
+    @Test func aCompressedMigrationBetweenDaemonsCompletes() throws {
+      let pair = try DaemonPair(label: "zstd", extra: ["--compress", "zstd"])
+      pair.linkA.send(.migrate(Self.request, ticket: 1))
+      let (a, _) = try pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
+        pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
+      }
+      let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
+      #expect(migration.outcome == .completed)
+      #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+      let compression = try #require(migration.statistics.compression)
+      #expect(compression.codec == .zstd)
+      #expect(try #require(compression.statistics.ratio) > 1.2)
+      let resumed = pair.events.compactMap { event -> CompressionFigures? in
+        guard event.host == "sparc-t4-b", case .resumed(_, let figures) = event.detail else {
+          return nil
+        }
+        return figures
+      }
+      #expect(resumed.first?.statistics.compressedBytes == compression.statistics.compressedBytes)
     }
   }
 }

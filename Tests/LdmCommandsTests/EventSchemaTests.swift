@@ -37,7 +37,7 @@ import Testing
     ldm migrate -n -p root.pw ldom05 root@sparc-t4-b
     """
 
-  func run() throws -> [String] {
+  func run(compress: String? = nil) throws -> [String] {
     var events: [String] = []
     let files = InMemoryFiles([
       "/work/events.script": FileContents(text: Self.script),
@@ -45,7 +45,7 @@ import Testing
       "/work/wrong.pw": FileContents(text: "guess\n"),
     ])
     _ = RunMode.run(
-      .init(scriptPath: "events.script", maxPasses: "8"), files: files,
+      .init(scriptPath: "events.script", maxPasses: "8", compress: compress), files: files,
       workingDirectory: "/work",
       output: .init(transcript: { _ in }, error: { _ in }, events: { events.append($0) }))
     return events
@@ -77,6 +77,24 @@ import Testing
       "downtime-over-limit",
     ]
     #expect(expected.subtracting(kinds) == [])
+  }
+
+  /// With compression, the same run's lines conform too, and the passes, the resume and the
+  /// completion say what the codec did.
+  @Test(arguments: ["lz4", "zstd"])
+  func compressedRunsConformAndCarryTheCodec(codec: String) throws {
+    let validator = try schema()
+    var carrying: Set<String> = []
+    for line in try run(compress: codec) {
+      let value = try JSONValue.parse(line)
+      #expect(validator.problems(value) == [], "\(line)")
+      if case .object(let fields) = value, case .string(let kind)? = fields["kind"],
+        case .string(codec)? = fields["codec"]
+      {
+        carrying.insert(kind)
+      }
+    }
+    #expect(carrying == ["pass-finished", "resumed", "completed"])
   }
 
   @Test func timesHaveAFixedPrecisionAndNeverGoBack() throws {

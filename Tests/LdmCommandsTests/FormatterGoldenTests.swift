@@ -98,4 +98,34 @@ import Testing
     }
     #expect(source.lines.last == "    migration    \(Int(progress * 100))%         sparc-t4-b")
   }
+
+  /// With compression, both sides add the codec and its ratio so far and the CPU time that
+  /// host spent on it: compressing on the source, decompressing on the target.
+  @Test func statusWithCompressionShowsTheCodecOnBothSides() throws {
+    var settings = EngineSettings(ScenarioLoader.builtin().migration)
+    settings.compression = .lz4
+    let datacenter = try Datacenter(
+      scenario: ScenarioLoader.builtin(), settings: settings, populateMemory: true)
+    let shell = LdmShell(datacenter: datacenter)
+    let started = shell.run(
+      "ldm migrate ldom01 root@sparc-t4-b", on: "sparc-t4-a", password: "secret")
+    let id = try #require(started.migration)
+    datacenter.advance(
+      until: { (datacenter.migration(id)?.statistics.progress ?? 1) >= 0.3 }, limit: 60)
+    let snapshot = datacenter.snapshot()
+    let compression = try #require(snapshot.migrations.last?.statistics.compression)
+    let decompression = try #require(snapshot.incoming.last?.decompression)
+    let ratio = try #require(compression.statistics.ratio)
+    #expect(ratio > 1)
+    let source = shell.run("ldm list -o status ldom01", on: "sparc-t4-a").output.lines
+    let target = shell.run("ldm list -o status ldom01", on: "sparc-t4-b").output.lines
+    #expect(source[4] == "    OPERATION    PROGRESS    TARGET        COMPRESSION   CPU")
+    #expect(target[4] == "    OPERATION    PROGRESS    SOURCE        COMPRESSION   CPU")
+    let cpu = Units.formatDuration(compression.statistics.cpuTime.inSeconds)
+    #expect(source[5].contains("sparc-t4-b    \(compression.ratioText) "))
+    #expect(source[5].hasSuffix(" \(cpu)"))
+    #expect(target[5].contains("sparc-t4-a    \(decompression.ratioText) "))
+    #expect(
+      target[5].hasSuffix(" " + Units.formatDuration(decompression.statistics.cpuTime.inSeconds)))
+  }
 }

@@ -24,6 +24,7 @@ import Testing
     ("--latency", "latency", ["0", "1us", "10s", "10.001s", "-1ms", "soon"]),
     ("--downtime-limit", "downtime-limit", ["0", "0ms", "1us", "1h", "3601s", "61m", "soon"]),
     ("--max-passes", "max-passes", ["0", "1", "1000", "1001", "-1", "2.5", "1:0", "010"]),
+    ("--compress", "compress", ["none", "lz4", "zstd", "gzip", "LZ4", "zstd-1", "0"]),
   ]
 
   static func arguments(_ option: String, _ value: String) -> RunMode.Arguments {
@@ -32,6 +33,7 @@ import Testing
     case "--link": arguments.link = value
     case "--latency": arguments.latency = value
     case "--downtime-limit": arguments.downtimeLimit = value
+    case "--compress": arguments.compress = value
     default: arguments.maxPasses = value
     }
     return arguments

@@ -1,3 +1,4 @@
+import Compression
 import Engine
 import Foundation
 import Hypervisor
@@ -302,6 +303,22 @@ import Testing
     try write(
       "conversation-cancel",
       conversation.flatMap(MessageCodec.encode) + MessageCodec.encode(.cancel))
+    // The same pass with lz4 agreed: the fuzzer reaches the destination's decompression.
+    var compressedHello = conversation
+    compressedHello[0] = .hello(
+      Hello(
+        purpose: .migrate, sourceHost: "fuzz-a", targetHost: "fuzz-b", migration: 1,
+        codecs: [1, 0]))
+    var again = PageBatchWriter(pass: 1, capacity: 3)
+    again.appendZero(page: 0)
+    page.withUnsafeBytes { again.append(page: 7, bytes: $0.baseAddress!) }
+    again.appendZero(page: 2047)
+    let compressor = BatchCompressor(codec: .lz4, maximumBatchBytes: 1 << 20)
+    try write(
+      "conversation-compressed-pass",
+      compressedHello.flatMap(MessageCodec.encode)
+        + (try CompressedPageBatch.frame(compressing: again.finish(), with: compressor))
+        + MessageCodec.encode(.endPass(EndOfPass(number: 1, pages: 3, bytes: 300, progress: 0.5))))
     try write(
       "conversation-dry-run",
       (conversation.prefix(3) + [.goodbye]).flatMap(MessageCodec.encode))

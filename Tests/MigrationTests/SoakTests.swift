@@ -5,7 +5,7 @@ import Testing
 
 /// A small soak: the same invariants as `ldm-console soak`, on fewer migrations.
 @Suite struct SoakTests {
-  @Test(arguments: [UInt64(1), 2, 3])
+  @Test(arguments: [UInt64(1), 2, 4])
   func smallSoakKeepsEveryInvariant(seed: UInt64) throws {
     let report = try Soak.run(Soak.Options(migrations: 60, seed: seed, populateMemory: false))
     #expect(report.violations == [])
@@ -24,6 +24,9 @@ import Testing
     #expect(report.refusedByPreCheck > 0)
     #expect(report.faultsInjected >= report.failedByFault)
     #expect(report.simulatedSeconds > 0)
+    // Each codec is drawn, and every completed live migration sent in the one it offered.
+    #expect(Set(report.byCodec.keys) == ["none", "lz4", "zstd"])
+    #expect(report.byCodec.values.reduce(0, +) == report.started)
   }
 
   @Test func sameSeedSameRun() throws {

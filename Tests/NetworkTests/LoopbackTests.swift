@@ -118,11 +118,22 @@ import Testing
   }
 
   @Test func nothingListeningIsOneLine() async throws {
-    let server = try await FrameServer.bind(
-      host: "127.0.0.1", port: 0, security: .plaintext, limit: testLimit, log: { _ in })
-    let port = server.port
-    // Closed before anyone connects: the port has no listener now.
-    await server.close()
+    // A port bound but not listening refuses every connection, and while it is held no
+    // other test (they run in parallel) can start a server on it.
+    let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    try #require(holder >= 0)
+    defer { close(holder) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+        bind(holder, raw, length) == 0 && getsockname(holder, raw, &length) == 0
+      }
+    }
+    try #require(bound)
+    let port = Int(UInt16(bigEndian: address.sin_port))
     let refused = try await attempt(port: port, security: .plaintext)
     #expect(
       refused.ending == "connect failed: cannot connect to sparc-t4-b (127.0.0.1:\(port)): "

@@ -1,3 +1,4 @@
+import Compression
 import Hypervisor
 import Migration
 
@@ -181,6 +182,8 @@ public struct MessageGenerator {
           token: random.next()))
     case .beginPass: return .beginPass(number: int(1...30), pages: int(0...1 << 20))
     case .pages: return .pages(pageBatch(pass: int(0...30)))
+    case .compressedPages:
+      return .compressedPages(compressedPageBatch(pass: int(0...30), codec: bool() ? .lz4 : .zstd))
     case .endPass:
       return .endPass(
         EndOfPass(
@@ -203,6 +206,20 @@ public struct MessageGenerator {
     case .recoveryAnswer: return .recoveryAnswer(bool() ? .resumed : .absent)
     case .goodbye: return .goodbye
     }
+  }
+
+  /// A batch of zero and normal pages compressed with `codec`, as a source sends it.
+  public mutating func compressedPageBatch(pass: Int, codec: CompressionCodec)
+    -> CompressedPageBatch
+  {
+    let pages = pageBatch(pass: pass)
+    let compressor = BatchCompressor(
+      codec: codec, maximumBatchBytes: ProtocolLimits.maxBatchPages * PageRecord.normalBytes)
+    let frame = try! CompressedPageBatch.frame(compressing: pages.bytes, with: compressor)
+    guard case .compressedPages(let batch) = try! MessageCodec.decode(frame: frame) else {
+      preconditionFailure("a compressed batch decodes as PAGES-COMPRESSED")
+    }
+    return batch
   }
 
   /// A batch of zero and normal pages; the normal pages' bytes are returned beside it.

@@ -50,7 +50,12 @@ extension ConsoleApp {
     let position = shown.flatMap { shown in
       migrations.firstIndex { $0.id == shown.id }.map { (index: $0, count: migrations.count) }
     }
-    let panel = MigrationPanel(migration: shown, position: position, glyphs: glyphs)
+    // The target's half of the same migration knows what decompressing cost there.
+    let decompression = shown.flatMap { shown in
+      state.datacenter.incoming.first { $0.id == shown.id }?.decompression
+    }
+    let panel = MigrationPanel(
+      migration: shown, position: position, glyphs: glyphs, decompression: decompression)
     let box = Box(title: panel.title, glyphs: glyphs)
     let inner = box.draw(into: &buffer, in: layout.lowerBox)
     let (panelRect, rest) = inner.splitTop(layout.panelRows)

@@ -10,6 +10,8 @@ struct MigrationPanel {
   /// `(2/3)` when several migrations can be chosen with `[` and `]`.
   var position: (index: Int, count: Int)?
   var glyphs: GlyphSet
+  /// What decompressing cost the target, when its half is known and pages come compressed.
+  var decompression: CompressionFigures? = nil
 
   /// The box title: `ldom01 → sparc-t4-b:ldom_other`, with the outcome once it is known.
   var title: String {
@@ -43,7 +45,7 @@ struct MigrationPanel {
     fitting(phaseLines(migration), width).draw(into: &buffer, in: rect.row(0))
     caption(migration).draw(into: &buffer, in: rect.row(1), ellipsis: glyphs.ellipsis)
     drawProgress(migration, into: &buffer, in: rect.row(2))
-    StatisticsLine(migration: migration, glyphs: glyphs)
+    StatisticsLine(migration: migration, glyphs: glyphs, decompression: decompression)
       .line(width: width).draw(into: &buffer, in: rect.row(3))
     if rect.height > 4 { drawSparklines(migration, into: &buffer, in: rect.row(4)) }
   }

@@ -7,6 +7,8 @@ import Migration
 struct StatisticsLine {
   var migration: MigrationSnapshot
   var glyphs: GlyphSet
+  /// The target's decompression figures, when known.
+  var decompression: CompressionFigures? = nil
 
   private var separator: String { glyphs.separator }
 
@@ -36,6 +38,20 @@ struct StatisticsLine {
     if running, migration.phase >= .stateTransfer, let left = stats.estimatedTimeLeft {
       items.append(figure("ETA", Units.formatDuration(left)))
     }
+    if let compression = stats.compression {
+      items.append(figure(compression.codec.rawValue, compressionRatio(compression)))
+      let statistics = compression.statistics
+      items.append(
+        figure(
+          "pages",
+          "\(Figures.bytes(UInt64(statistics.uncompressedBytes)))"
+            + " \(glyphs.arrow) \(Figures.bytes(UInt64(statistics.compressedBytes)))"))
+      items.append(figure("compress", "\(Units.formatDuration(statistics.cpuTime.inSeconds)) CPU"))
+      if let decompression {
+        let cpu = decompression.statistics.cpuTime.inSeconds
+        items.append(figure("decompress", "\(Units.formatDuration(cpu)) CPU"))
+      }
+    }
     if stats.throttle > 0 {
       items.append([
         Span("throttle ", .statLabel), Span("\(Int((stats.throttle * 100).rounded()))%", .statBad),
@@ -52,6 +68,10 @@ struct StatisticsLine {
     }
     items.append(figure("total", Figures.bytes(stats.totalBytes)))
     return items
+  }
+
+  private func compressionRatio(_ compression: CompressionFigures) -> String {
+    compression.statistics.ratio.map { Figures.twoDecimals($0) + "×" } ?? "–"
   }
 
   private func figure(_ label: String, _ value: String) -> Item {

@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 import Hypervisor
 import Migration
@@ -70,6 +71,8 @@ public enum Soak {
     /// Sources left with the error flag by a link failure during hand-off, then restored
     /// with `cancel-operation`.
     public var errorsCleared = 0
+    /// Migrations started with each codec offered (drawn at random per migration).
+    public var byCodec: [String: Int] = [:]
     public var simulatedSeconds = 0.0
     public var resident = Resident()
     /// Guest pages with storage on both hosts, in bytes, at the same three points: memory the
@@ -146,6 +149,8 @@ extension Soak {
     var disruption: Disruption
     /// Started with a wrong password: the authentication pre-check must refuse it.
     var wrongPassword = false
+    /// The codec its source offered.
+    var codec: CompressionCodec = .none
   }
 
   /// Collects what the engine announces; a reference so the datacenter's sink can fill it.
@@ -162,6 +167,9 @@ extension Soak {
     let datacenter: Datacenter
     let hostNames: [String]
     var random: DeterministicRandom
+    /// Draws each migration's codec; a stream of its own, so the other choices of a seed stay
+    /// what they were before codecs were drawn.
+    var codecRandom: DeterministicRandom
     var guests: [Guest] = []
     var plans: [MigrationID: Plan] = [:]
     let tally = EventTally()
@@ -187,6 +195,7 @@ extension Soak {
       datacenter = try Datacenter(scenario: scenario, populateMemory: options.populateMemory)
       hostNames = datacenter.hosts.prefix(2).map(\.name)
       random = DeterministicRandom(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 ^ 0x50A4)
+      codecRandom = DeterministicRandom(seed: options.seed &* 0xD6E8_FEB8_6659_FD93 ^ 0xC0DE)
       report = Report(seed: options.seed)
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         for domain in host.domains where !domain.isControl && domain.state.holdsResources {
@@ -292,6 +301,9 @@ extension Soak {
         targetHost: hostNames[1 - guest.host],
         password: password(on: 1 - guest.host) + (wrongPassword ? "-wrong" : ""),
         targetName: targetName)
+      let codec = CompressionCodec.allCases[
+        codecRandom.next(below: CompressionCodec.allCases.count)]
+      datacenter.settings.compression = codec
       let id: MigrationID
       do {
         id = try datacenter.startMigration(request)
@@ -300,10 +312,12 @@ extension Soak {
         return false
       }
       report.started += 1
-      let plan = Plan(
+      report.byCodec[codec.rawValue, default: 0] += 1
+      var plan = Plan(
         id: id, guest: guestIndex, sourceHost: guest.host, sourceName: guest.name,
         targetName: targetName, sourceState: guest.state,
         disruption: duplicate ? .none : chooseDisruption(), wrongPassword: wrongPassword)
+      plan.codec = codec
       if duplicate {
         // Tracked apart: its guest belongs to the first plan.
         duplicates.append(plan)
@@ -492,6 +506,12 @@ extension Soak {
         if source.domain(named: plan.sourceName) != nil {
           violation("\(label) completed but the source still holds the domain")
         }
+        // A live migration's pages went in the codec its source offered (the hello agreed).
+        if live, migration.outcome == .completed,
+          migration.statistics.compression?.codec ?? .none != plan.codec
+        {
+          violation("\(label) offered \(plan.codec) but sent its pages otherwise")
+        }
         if let domain = target.domain(named: plan.targetName) {
           if domain.state != plan.sourceState || domain.migrationRole != nil {
             violation(
@@ -557,6 +577,12 @@ extension Soak {
               $0.targetName == domain.name && $0.holdsTarget
             }
             if !owned { violation("\(host.name) holds a half-made target \(domain.name)") }
+          } else if manager.incoming.contains(where: {
+            $0.targetName == domain.name && $0.hasResumed
+              && $0.migration.flatMap { datacenter.migration($0) }?.isFinished == false
+          }) {
+            // It resumed here and the source still holds it, suspended, until the answer
+            // reaches it half a round trip later: the guest moves when the source hears.
           } else {
             residents.append(domain.name)
           }

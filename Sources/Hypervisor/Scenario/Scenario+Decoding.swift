@@ -21,6 +21,7 @@ extension Scenario.MigrationSettings: Decodable {
     case downtimeLimit = "downtime-limit"
     case maxPasses = "max-passes"
     case autoConverge = "auto-converge"
+    case compress
   }
 
   public init(from decoder: any Decoder) throws {
@@ -33,6 +34,8 @@ extension Scenario.MigrationSettings: Decodable {
       try container.valueIfPresent(Quantities.downtimeLimit, at: .downtimeLimit) ?? downtimeLimit
     maxPasses = try container.valueIfPresent(Quantities.maxPasses, at: .maxPasses) ?? maxPasses
     autoConverge = try container.decodeIfPresent(Bool.self, forKey: .autoConverge) ?? false
+    compression =
+      try container.valueIfPresent(Quantities.compression, at: .compress) ?? compression
   }
 }
 

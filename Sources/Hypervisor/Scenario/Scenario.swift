@@ -15,6 +15,8 @@ public struct Scenario: Sendable, Equatable {
     public var downtimeLimit: Double = 0.3
     public var maxPasses: Int = 30
     public var autoConverge: Bool = false
+    /// The codec page batches are offered in: `none`, `lz4` or `zstd` (``Quantities/compression``).
+    public var compression: String = "none"
     public init() {}
   }
 

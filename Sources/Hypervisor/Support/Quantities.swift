@@ -25,6 +25,11 @@ extension Quantities {
   /// Each pass is a round of events and statistics; a thousand is far past convergence.
   public static let maxPasses = Quantity<Int>.wholeNumber(1...1_000)
 
+  /// The codecs of the page stream (Debian's liblz4 and libzstd); `none` sends pages as they are.
+  public static let compression = Quantity<String>(expectation: "none, lz4 or zstd") { text in
+    ["none", "lz4", "zstd"].contains(text) ? text : nil
+  }
+
   // MARK: Run scripts
 
   /// `sleep` and `fault … after`: a million hours still fits a clock counted in Int64

@@ -51,6 +51,7 @@ extension MigrationEvent {
       json.number("dirtyRate", pass.dirtyRate, decimals: 0)
       json.number("lambda", lambda, decimals: 4)
       json.string("convergence", convergence.rawValue)
+      Self.compression(pass.compression, cpu: "compressSeconds", into: &json)
     case .throttled(let fraction, let dirtyRate, let throughput):
       json.number("throttle", fraction, decimals: 4)
       json.number("dirtyRate", dirtyRate, decimals: 0)
@@ -64,13 +65,15 @@ extension MigrationEvent {
       json.int("vcpus", vcpus)
     case .handOffRequested(let digest), .digestsMatched(let digest):
       json.string("digest", digest)
-    case .resumed(let name):
+    case .resumed(let name, let decompression):
       json.string("targetName", name)
-    case .completed(let targetHost, let targetName, let downtime, let state):
+      Self.compression(decompression, cpu: "decompressSeconds", into: &json)
+    case .completed(let targetHost, let targetName, let downtime, let state, let compression):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
       json.number("downtime", downtime, decimals: seconds)
       json.string("state", state.rawValue)
+      Self.compression(compression, cpu: "compressSeconds", into: &json)
     case .cancelled(let targetHost, let targetName, let existed, let state):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
@@ -106,6 +109,17 @@ extension MigrationEvent {
       json.string("peer", peer)
       json.string("reason", reason)
     }
+  }
+
+  /// The codec's figures, present only when pages went compressed: `codec`,
+  /// `uncompressedBytes`, `compressedBytes`, `compressionRatio` and the CPU seconds as `cpu`.
+  static func compression(_ figures: CompressionFigures?, cpu: String, into json: inout JSONLine) {
+    guard let figures else { return }
+    json.string("codec", figures.codec.rawValue)
+    json.int("uncompressedBytes", figures.statistics.uncompressedBytes)
+    json.int("compressedBytes", figures.statistics.compressedBytes)
+    json.number("compressionRatio", figures.statistics.ratio, decimals: 4)
+    json.number(cpu, figures.statistics.cpuTime.inSeconds, decimals: secondsDecimals)
   }
 
   static func fault(_ fault: Fault, into json: inout JSONLine) {

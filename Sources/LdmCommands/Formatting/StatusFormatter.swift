@@ -11,13 +11,18 @@ public enum StatusFormatter {
   {
     var lines = ["NAME", domain]
     let row: (progress: String, isSource: Bool, other: String)
+    // Shown only when pages travel compressed: the codec and its ratio so far, and the CPU
+    // time this host spent on it.
+    var compression: CompressionFigures?
     if let migration = datacenter.activeMigration(of: domain, on: host),
       migration.sourceHost == host, migration.domain == domain
     {
       row = (percent(migration.statistics.progress), true, migration.targetHost)
+      compression = migration.statistics.compression
     } else if let incoming = datacenter.incoming(domain, on: host) {
       // The target knows the progress the source last told it.
       row = (percent(incoming.progress), false, incoming.sourceHost)
+      compression = incoming.decompression
     } else if let last = datacenter.lastMigration(of: domain, from: host),
       case .failed(_, let errorFlag) = last.outcome,
       datacenter.host(named: host)?.domain(named: domain).map({
@@ -30,10 +35,20 @@ public enum StatusFormatter {
     } else {
       return lines
     }
+    let other = row.isSource ? "TARGET" : "SOURCE"
+    guard let compression else {
+      var table = TextTable(
+        headers: ["OPERATION", "PROGRESS", other], minimumWidths: [13, 12, 0], indent: "    ")
+      table.append(["migration", row.progress, row.other])
+      return lines + [""] + ["STATUS"] + table.lines
+    }
     var table = TextTable(
-      headers: ["OPERATION", "PROGRESS", row.isSource ? "TARGET" : "SOURCE"],
-      minimumWidths: [13, 12, 0], indent: "    ")
-    table.append(["migration", row.progress, row.other])
+      headers: ["OPERATION", "PROGRESS", other, "COMPRESSION", "CPU"],
+      minimumWidths: [13, 12, 14, 14, 0], indent: "    ")
+    table.append([
+      "migration", row.progress, row.other, compression.ratioText,
+      Units.formatDuration(compression.statistics.cpuTime.inSeconds),
+    ])
     lines += [""] + ["STATUS"] + table.lines
     return lines
   }

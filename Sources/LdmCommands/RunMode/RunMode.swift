@@ -1,3 +1,4 @@
+import Compression
 import Engine
 import Hypervisor
 import Migration
@@ -16,6 +17,8 @@ public enum RunMode {
     public var downtimeLimit: String?
     public var maxPasses: String?
     public var autoConverge: Bool
+    /// `--compress none|lz4|zstd`.
+    public var compress: String?
 
     /// The script path that reads the script from standard input.
     public static let standardInput = "-"
@@ -23,8 +26,9 @@ public enum RunMode {
     public init(
       scriptPath: String, scenarioPath: String? = nil, link: String? = nil,
       latency: String? = nil, downtimeLimit: String? = nil, maxPasses: String? = nil,
-      autoConverge: Bool = false
+      autoConverge: Bool = false, compress: String? = nil
     ) {
+      self.compress = compress
       self.scriptPath = scriptPath
       self.scenarioPath = scenarioPath
       self.link = link
@@ -170,6 +174,11 @@ public enum RunMode {
       settings.maxPasses = try option("--max-passes", text, Quantities.maxPasses)
     }
     if arguments.autoConverge { settings.autoConverge = true }
+    if let text = arguments.compress {
+      let word = try option("--compress", text, Quantities.compression)
+      // The quantity admits only the codecs' words.
+      settings.compression = CompressionCodec(rawValue: word) ?? .none
+    }
     return settings
   }
 

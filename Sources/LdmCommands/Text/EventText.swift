@@ -42,7 +42,9 @@ extension MigrationEvent {
     case .passFinished(let pass, let lambda, let convergence):
       return
         "pass \(pass.number): sent \(ByteSize.human(Double(pass.bytesSent))) in"
-        + " \(Units.formatDuration(pass.duration)), \(pass.pagesDirtied) pages dirtied meanwhile,"
+        + " \(Units.formatDuration(pass.duration))"
+        + (pass.compression.map { " (\($0.ratioText))" } ?? "")
+        + ", \(pass.pagesDirtied) pages dirtied meanwhile,"
         + " λ \(Self.twoDecimals(lambda)) \(convergence.rawValue)"
     case .throttled(let fraction, let dirtyRate, _):
       return
@@ -66,10 +68,13 @@ extension MigrationEvent {
       return "all state sent (sha256 \(digest.prefix(12))…); asking the target to resume"
     case .digestsMatched(let digest):
       return "memory digests match (sha256 \(digest.prefix(12))…); resuming"
-    case .resumed(let name):
-      return "\(name) resumed on \(host)"
-    case .completed(let targetHost, let targetName, let downtime, let state):
-      let time = downtime.map { ", downtime \(Units.formatDuration($0))" } ?? ""
+    case .resumed(let name, let decompression):
+      let codec = decompression.map { "; pages were \($0.summary(cpu: "CPU decompressing"))" }
+      return "\(name) resumed on \(host)\(codec ?? "")"
+    case .completed(let targetHost, let targetName, let downtime, let state, let compression):
+      let time =
+        (downtime.map { ", downtime \(Units.formatDuration($0))" } ?? "")
+        + (compression.map { ", pages \($0.summary(cpu: "CPU compressing"))" } ?? "")
       let now =
         state == .active
         ? "\(targetName) on \(targetHost)"

@@ -1,3 +1,4 @@
+import Compression
 import Hypervisor
 
 /// The destination's half of one connection: it alone reads and changes the target host. It
@@ -45,6 +46,14 @@ public final class DestinationSide {
   var verifiedDigest: [UInt8] = []
   /// Whether the domain arrives running: its memory and CPU state come before the hand-off.
   var isLive = false
+  /// Decompresses the batches once the hello agreed on a codec other than `none`.
+  var decompressor: BatchDecompressor?
+
+  /// The codec the hello agreed on and what decompressing cost so far; nil while pages come
+  /// uncompressed.
+  public var decompression: CompressionFigures? {
+    decompressor.map { CompressionFigures(codec: $0.codec, statistics: $0.statistics) }
+  }
 
   enum State: Equatable {
     case awaitingHello
@@ -169,6 +178,8 @@ public final class DestinationSide {
       passPages = 0
     case (.inPass(let number), .pages(let batch)) where batch.pass == number:
       apply(batch)
+    case (.inPass(let number), .compressedPages(let batch)) where batch.pass == number:
+      applyCompressed(batch)
     case (.inPass(let number), .endPass(let end)) where end.number == number:
       guard end.pages == passPages else {
         return violation(
@@ -186,6 +197,8 @@ public final class DestinationSide {
       state = .suspended
     case (.suspended, .pages(let batch)) where batch.pass == 0:
       apply(batch)
+    case (.suspended, .compressedPages(let batch)) where batch.pass == 0:
+      applyCompressed(batch)
     case (.suspended, .cpuState(let vcpu, let bytes)):
       guard vcpu < expectedVCPUs, cpuStates[vcpu] == nil else {
         return violation("CPU-STATE for vCPU \(vcpu) of \(expectedVCPUs), or twice")
@@ -236,7 +249,15 @@ public final class DestinationSide {
       return end()
     }
     state = hello.purpose == .recovery ? .awaitingRecoveryQuery : .awaitingAuthentication
-    send(.helloAccepted(HelloAccepted(version: version, host: host.name)))
+    // The source's first offer this side knows; `none` when it offers nothing known.
+    let codec = hello.codecs.lazy.compactMap(CompressionCodec.init(protocolCode:)).first ?? .none
+    if codec != .none {
+      decompressor = BatchDecompressor(
+        codec: codec, maximumBatchBytes: ProtocolLimits.maxBatchPages * PageRecord.normalBytes)
+    }
+    send(
+      .helloAccepted(
+        HelloAccepted(version: version, host: host.name, codec: codec.protocolCode)))
   }
 
   func create(_ request: TargetRequest) {
@@ -262,6 +283,19 @@ public final class DestinationSide {
     } catch {
       send(.error(.targetRefused("\(error)")))
       end()
+    }
+  }
+
+  /// Decompresses a batch with the agreed codec, then decodes it; a batch in another codec, or
+  /// one that does not decompress, ends the migration as a protocol violation.
+  func applyCompressed(_ batch: CompressedPageBatch) {
+    guard let decompressor else {
+      return violation("PAGES-COMPRESSED in \(batch.codec), but no compression was agreed")
+    }
+    do {
+      apply(try batch.decompressed(with: decompressor))
+    } catch {
+      violation(error.reason)
     }
   }
 
@@ -322,7 +356,7 @@ public final class DestinationSide {
     state = .resumed
     cpuStates = [:]
     policy.resumed(token, name)
-    if request.state == .active { emitEvent(.resumed(name: name)) }
+    if request.state == .active { emitEvent(.resumed(name: name, decompression: decompression)) }
     send(.resumed(digest: verifiedDigest))
   }
 

@@ -53,9 +53,13 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
     case handOffRequested(digest: String)
     /// The target compared digests and resumes (reported by the target).
     case digestsMatched(digest: String)
-    /// The domain runs on the target (reported by the target).
-    case resumed(name: String)
-    case completed(targetHost: String, targetName: String, downtime: Double?, state: DomainState)
+    /// The domain runs on the target (reported by the target), with what its decompression
+    /// did when the pages came compressed.
+    case resumed(name: String, decompression: CompressionFigures?)
+    /// The source domain is gone; `compression` is what the codec did over the migration.
+    case completed(
+      targetHost: String, targetName: String, downtime: Double?, state: DomainState,
+      compression: CompressionFigures?)
     /// Cancelled; `targetExisted` tells whether the target had been asked to create the
     /// domain (and so destroys it), `sourceState` what the source domain is again.
     case cancelled(

@@ -9,6 +9,7 @@ public enum MessageCodec {
   /// The frame carrying `message`, length prefix included.
   public static func encode(_ message: MigrationMessage) -> [UInt8] {
     if case .pages(let batch) = message { return batch.bytes }
+    if case .compressedPages(let batch) = message { return batch.bytes }
     var writer = WireWriter(capacity: 128)
     writer.u32(0)
     writer.u8(MessageType(message).rawValue)
@@ -100,7 +101,7 @@ public enum MessageCodec {
     case .beginPass(let number, let pages):
       w.u32(UInt32(number))
       w.u64(UInt64(pages))
-    case .pages:
+    case .pages, .compressedPages:
       preconditionFailure("page batches are encoded by PageBatchWriter")
     case .endPass(let end):
       w.u32(UInt32(end.number))
@@ -215,6 +216,8 @@ public enum MessageCodec {
     case .pages:
       message = .pages(try PageBatch(frame: frame, body: raw, reader: &r))
       return message
+    case .compressedPages:
+      return .compressedPages(try CompressedPageBatch(frame: frame, reader: &r))
     case .endPass:
       let number = Int(try r.u32("pass"))
       let pages = Int(try r.u64("pages", limit: 1 << 40))

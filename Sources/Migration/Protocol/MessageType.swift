@@ -22,6 +22,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
   case recoveryQuery = 0x14
   case recoveryAnswer = 0x15
   case goodbye = 0x16
+  case compressedPages = 0x17
 
   init(_ message: MigrationMessage) {
     switch message {
@@ -47,6 +48,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case .recoveryQuery: self = .recoveryQuery
     case .recoveryAnswer: self = .recoveryAnswer
     case .goodbye: self = .goodbye
+    case .compressedPages: self = .compressedPages
     }
   }
 
@@ -75,6 +77,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case .recoveryQuery: "RECOVERY-QUERY"
     case .recoveryAnswer: "RECOVERY-ANSWER"
     case .goodbye: "GOODBYE"
+    case .compressedPages: "PAGES-COMPRESSED"
     }
   }
 }

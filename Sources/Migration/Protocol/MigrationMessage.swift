@@ -22,6 +22,8 @@ public enum MigrationMessage: Sendable, Equatable {
   case beginPass(number: Int, pages: Int)
   /// A batch of page records (pass 0 is the final copy while suspended).
   case pages(PageBatch)
+  /// A batch whose records are compressed with the codec the hello agreed on.
+  case compressedPages(CompressedPageBatch)
   case endPass(EndOfPass)
   /// Destination → source: a pass arrived whole.
   case passAcknowledged(number: Int, pagesReceived: Int)

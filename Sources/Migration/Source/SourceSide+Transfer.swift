@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 import Hypervisor
 
@@ -19,6 +20,7 @@ extension SourceSide {
     passStartTransferred = statistics.transferredBytes
     passStartDeparted = channel?.departed(by: clock).bytes ?? 0
     passPages = 0
+    passStartCompression = compressor?.statistics ?? .zero
     statistics.pass = number
     send(.beginPass(number: number, pages: pendingPages))
     refreshEstimates(memory: memory)
@@ -68,7 +70,7 @@ extension SourceSide {
         }
       }
       passPages += batch.count
-      send(frame: batch.finish())
+      send(frame: encoded(batch.finish()))
       sent = true
     }
     guard pendingPages == 0, channel.isWritable else {
@@ -121,7 +123,10 @@ extension SourceSide {
     let dirtyRate = Double(dirtied * GuestMemory.pageSize) / duration
     let record = PassRecord(
       number: statistics.pass, bytesSent: bytes, pagesSent: passPages, duration: duration,
-      pagesDirtied: dirtied, throughput: throughput, dirtyRate: dirtyRate)
+      pagesDirtied: dirtied, throughput: throughput, dirtyRate: dirtyRate,
+      compression: compressor.map {
+        CompressionFigures(codec: $0.codec, statistics: $0.statistics - passStartCompression)
+      })
     passes.append(record)
     statistics.throughput = throughput
     statistics.dirtyRate = dirtyRate
@@ -171,12 +176,30 @@ extension SourceSide {
     refreshEstimates(memory: memory)
   }
 
+  /// The frame of a finished batch as it goes on the wire: compressed when a codec was agreed.
+  /// A batch the codec's library refuses (it never should) goes out uncompressed, which the
+  /// destination always accepts.
+  func encoded(_ pages: [UInt8]) -> [UInt8] {
+    guard let compressor else { return pages }
+    defer { statistics.compression?.statistics = compressor.statistics }
+    return (try? CompressedPageBatch.frame(compressing: pages, with: compressor)) ?? pages
+  }
+
+  /// Wire bytes per byte of records, as measured so far (1 without compression): what is left
+  /// is estimated in the bytes it will take on the wire.
+  var wireFraction: Double {
+    guard let ratio = statistics.compression?.statistics.ratio, ratio > 0 else { return 1 }
+    return 1 / ratio
+  }
+
   /// Progress, what is left, the rates and the model's estimates, from what was sent and
   /// when it left.
   func refreshEstimates(memory: GuestMemory?) {
     let dirtyPages = phase == .suspension ? 0 : memory?.dirty.count ?? 0
-    let dirtyBytes = UInt64(dirtyPages) * UInt64(PageRecord.normalBytes)
-    var left = pendingBytes + dirtyBytes
+    let fraction = wireFraction
+    let pendingWire = Self.wire(pendingBytes, fraction)
+    let dirtyBytes = Self.wire(UInt64(dirtyPages) * UInt64(PageRecord.normalBytes), fraction)
+    var left = pendingWire + dirtyBytes
     if phase == .suspension {
       let stateLeft = cpuState.dropFirst(cpuStatesSent).reduce(0) {
         $0 + $1.count + Self.cpuStateFrameOverhead
@@ -208,13 +231,18 @@ extension SourceSide {
       statistics.estimatedTimeLeft = Double(left) / throughput + 2 * measuredLatency
     } else {
       let model = PreCopyModel.estimate(
-        pending: Double(pendingBytes), dirty: Double(dirtyBytes), throughput: throughput,
+        pending: Double(pendingWire), dirty: Double(dirtyBytes), throughput: throughput,
         dirtyRate: statistics.dirtyRate, latency: measuredLatency,
         downtimeLimit: settings.downtimeLimit,
         passesLeft: max(1, settings.maxPasses - statistics.pass + 1),
-        dirtyCeiling: Double(memory?.pageCount ?? 0) * Double(PageRecord.normalBytes))
+        dirtyCeiling: Double(memory?.pageCount ?? 0) * Double(PageRecord.normalBytes) * fraction)
       statistics.estimatedTimeLeft = model.map { $0.seconds + measuredLatency }
     }
+  }
+
+  /// `bytes` of records as the wire bytes they take at `fraction`; exact without compression.
+  static func wire(_ bytes: UInt64, _ fraction: Double) -> UInt64 {
+    fraction == 1 ? bytes : UInt64((Double(bytes) * fraction).rounded(.up))
   }
 
   /// Bytes of a CPU-STATE frame besides the state: length, type, vCPU and blob length.

@@ -1,3 +1,4 @@
+import Compression
 import Hypervisor
 
 /// The source's half of one migration: it owns the source domain, talks to the destination
@@ -92,6 +93,10 @@ public final class SourceSide {
   var sourceDigest: [UInt8]?
   /// All memory and CPU state has left: only the acknowledgement is missing.
   public internal(set) var allStateSent = false
+  /// Compresses each batch once the hello agreed on a codec other than `none`.
+  var compressor: BatchCompressor?
+  /// The compressor's counts when the current pass started.
+  var passStartCompression = CompressionStatistics.zero
 
   enum Conversation {
     /// HELLO sent; waiting for HELLO-ACCEPTED.
@@ -166,7 +171,8 @@ public final class SourceSide {
       .hello(
         Hello(
           purpose: isDryRun ? .dryRun : .migrate, sourceHost: host.name,
-          targetHost: request.targetHost, migration: UInt64(id.rawValue))), on: channel)
+          targetHost: request.targetHost, migration: UInt64(id.rawValue),
+          codecs: offeredCodecs.map(\.protocolCode))), on: channel)
     requestSentAt = now
   }
 
@@ -285,6 +291,13 @@ public final class SourceSide {
           "HELLO-ACCEPTED chose version \(accepted.version), which this side does not speak")
         return
       }
+      guard let codec = CompressionCodec(protocolCode: accepted.codec),
+        offeredCodecs.contains(codec)
+      else {
+        violation("HELLO-ACCEPTED chose codec \(accepted.codec), which this side did not offer")
+        return
+      }
+      agree(on: codec)
       noteRoundTrip()
       conversation = .authenticating
       send(.authenticate(user: user, password: password ?? ""))
@@ -340,6 +353,19 @@ public final class SourceSide {
     default:
       violation("\(message.name) is not expected while \(conversation)")
     }
+  }
+
+  /// The codecs the hello offers, the configured one first; `none` always works.
+  var offeredCodecs: [CompressionCodec] {
+    settings.compression == .none ? [.none] : [settings.compression, .none]
+  }
+
+  /// Compresses every batch from now on with `codec` (nothing to do for `none`).
+  func agree(on codec: CompressionCodec) {
+    guard codec != .none else { return }
+    compressor = BatchCompressor(
+      codec: codec, maximumBatchBytes: MigrationTiming.batchPages * PageRecord.normalBytes)
+    statistics.compression = CompressionFigures(codec: codec)
   }
 
   func noteRoundTrip() {
@@ -477,7 +503,7 @@ public final class SourceSide {
     emitEvent(
       .completed(
         targetHost: targetHostName, targetName: targetName, downtime: statistics.actualDowntime,
-        state: state))
+        state: state, compression: statistics.compression))
     send(.goodbye)
     finish()
   }
@@ -605,6 +631,7 @@ public final class SourceSide {
     pending = DirtyBitmap(pageCount: 0)
     cpuState = []
     onPhaseFinished = nil
+    compressor = nil
   }
 
   func emitEvent(_ detail: MigrationEvent.Detail) {

@@ -1,3 +1,5 @@
+import Compression
+
 /// The numbers users of QEMU and libvirt expect from a live migration, at one moment, all
 /// from what this migration really sent and measured.
 public struct MigrationStatistics: Sendable, Equatable, Codable {
@@ -36,6 +38,8 @@ public struct MigrationStatistics: Sendable, Equatable, Codable {
   public var sourceDigest: String?
   /// SHA-256 the destination computed of what it received, hex (it resumes only on a match).
   public var targetDigest: String?
+  /// The codec the hello agreed on and what it did so far; nil while pages go uncompressed.
+  public var compression: CompressionFigures?
 
   public init() {}
 
@@ -88,11 +92,14 @@ public struct PassRecord: Sendable, Equatable, Codable {
   public var pagesDirtied: Int
   public var throughput: Double
   public var dirtyRate: Double
+  /// What compression did in this pass; nil while pages go uncompressed.
+  public var compression: CompressionFigures?
 
   public init(
     number: Int, bytesSent: UInt64, pagesSent: Int, duration: Double, pagesDirtied: Int,
-    throughput: Double, dirtyRate: Double
+    throughput: Double, dirtyRate: Double, compression: CompressionFigures? = nil
   ) {
+    self.compression = compression
     self.number = number
     self.bytesSent = bytesSent
     self.pagesSent = pagesSent
@@ -100,5 +107,17 @@ public struct PassRecord: Sendable, Equatable, Codable {
     self.pagesDirtied = pagesDirtied
     self.throughput = throughput
     self.dirtyRate = dirtyRate
+  }
+}
+
+/// What the page stream's codec did over a stretch of a migration (a pass, or all of it):
+/// bytes of records before and after, and the CPU time of the thread that ran the codec.
+public struct CompressionFigures: Sendable, Equatable, Codable {
+  public var codec: CompressionCodec
+  public var statistics: CompressionStatistics
+
+  public init(codec: CompressionCodec, statistics: CompressionStatistics = .zero) {
+    self.codec = codec
+    self.statistics = statistics
   }
 }

@@ -1,3 +1,4 @@
+import Compression
 import Hypervisor
 
 /// The network link between the hosts' Logical Domains Managers.
@@ -31,15 +32,18 @@ public struct EngineSettings: Sendable, Equatable, Codable {
   public var maxPasses: Int
   /// Throttle a guest that dirties memory faster than half the send rate.
   public var autoConverge: Bool
+  /// The codec a source offers for its page batches (`none` is always offered too).
+  public var compression: CompressionCodec
 
   public init(
     link: Link = .gigabit, downtimeLimit: Double = 0.3, maxPasses: Int = 30,
-    autoConverge: Bool = false
+    autoConverge: Bool = false, compression: CompressionCodec = .none
   ) {
     self.link = link
     self.downtimeLimit = downtimeLimit
     self.maxPasses = maxPasses
     self.autoConverge = autoConverge
+    self.compression = compression
   }
 
   /// The settings a scenario file asks for.
@@ -47,6 +51,7 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     self.init(
       link: Link(bitsPerSecond: scenario.bandwidth, latency: scenario.latency),
       downtimeLimit: scenario.downtimeLimit, maxPasses: scenario.maxPasses,
-      autoConverge: scenario.autoConverge)
+      autoConverge: scenario.autoConverge,
+      compression: CompressionCodec(rawValue: scenario.compression) ?? .none)
   }
 }
