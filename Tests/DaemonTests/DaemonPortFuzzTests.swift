@@ -1,0 +1,139 @@
+import Daemon
+import Foundation
+import LdmCommands
+import Migration
+import TestSupport
+import Testing
+
+/// Bad bytes at a real daemon's port, plaintext and mutual TLS: a bounded number of seeded
+/// sequences, each on its own connection, while a migration runs to the same daemon. Each
+/// connection is closed by the daemon, with a logged reason naming it; the daemon goes on and
+/// the migration completes.
+@Suite(.serialized) struct DaemonPortFuzzTests {
+  static let iterations = 60
+
+  /// A splitmix64 stream: the same seed, the same sequences.
+  struct Seeded: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var value = state
+      value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+      return value ^ (value >> 31)
+    }
+  }
+
+  static func header(_ length: UInt32) -> [UInt8] {
+    [
+      UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF),
+      UInt8(length & 0xFF),
+    ]
+  }
+
+  /// Noise, frames of any type (a HELLO's and a control hello's among them) with noise inside,
+  /// lengths past the limit, and TLS records' headers.
+  static func sequence(_ generator: inout Seeded) -> (bytes: [UInt8], oversized: Bool) {
+    func noise(_ range: ClosedRange<Int>) -> [UInt8] {
+      (0..<Int.random(in: range, using: &generator)).map { _ in
+        UInt8.random(in: 0...255, using: &generator)
+      }
+    }
+    switch Int.random(in: 0..<5, using: &generator) {
+    case 0:
+      return (noise(1...64), false)
+    case 1:
+      let over = UInt32(Ldmd.limit.maximumLength + 1)
+      return (header(UInt32.random(in: over...UInt32.max, using: &generator)) + noise(0...16), true)
+    case 2:
+      return ([0x16, 0x03, 0x01] + noise(2...200), false)
+    default:
+      let types: [UInt8] = [MessageType.hello.rawValue, ControlMessage.frameType, 0x7F]
+      let body = [types.randomElement(using: &generator)!] + noise(0...40)
+      return (header(UInt32(body.count)) + body + noise(0...8), false)
+    }
+  }
+
+  /// Writes `bytes` to 127.0.0.1:`port`, ends its side, and reads until the daemon closes;
+  /// returns the local port (which names the connection in the log). Bounded: 30 s.
+  static func exchange(port: Int, bytes: [UInt8]) throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw CommandTimedOut(description: "no socket") }
+    defer { close(socket) }
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else { throw CommandTimedOut(description: "cannot connect to \(port)") }
+    var local = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &local) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+    }
+    _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    shutdown(socket, Int32(SHUT_WR))
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+      let count = recv(socket, &buffer, buffer.count, 0)
+      if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) {
+        return Int(UInt16(bigEndian: local.sin_port))
+      }
+      if count < 0 { break }
+    }
+    throw CommandTimedOut(description: "the daemon kept a fuzz connection open for 30 s")
+  }
+
+  private func fuzz(insecure: Bool, seed: UInt64) throws {
+    let pair = try DaemonPair(label: "fuzz", insecure: insecure)
+    // A migration to the daemon under fire, going on while the bad bytes come.
+    pair.linkA.send(
+      .migrate(
+        MigrationRequest(
+          sourceHost: "sparc-t4-a", domain: "ldom02", targetHost: "sparc-t4-b",
+          password: "secret", targetName: "ldom02"), ticket: 1))
+    var generator = Seeded(state: seed)
+    var oversized: [Int] = []
+    var ports: [Int] = []
+    for _ in 0..<Self.iterations {
+      let (bytes, tooLong) = Self.sequence(&generator)
+      let port = try Self.exchange(port: pair.b.port, bytes: bytes)
+      ports.append(port)
+      if tooLong { oversized.append(port) }
+    }
+    let (a, b) = try pair.waitUntil("ldom02 active on sparc-t4-b", timeout: 300) { a, b in
+      pair.domain("ldom02", in: b) == "active -n----"
+        && a?.migrations.first?.outcome == .completed
+    }
+    let migration = try #require(a?.migrations.first)
+    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    #expect(b?.hosts.first?.domain(named: "ldom02") != nil)
+    #expect(pair.b.isRunning)
+    let lines = pair.b.lines
+    func naming(_ port: Int) -> [String] {
+      lines.filter { $0.contains("127.0.0.1:\(port) ") || $0.contains("127.0.0.1:\(port):") }
+    }
+    // A length past the limit is refused from its header alone, in one line.
+    for port in oversized { #expect(naming(port).count == 1, "\(naming(port))") }
+    if !insecure {
+      // Not one of these is a handshake: every connection failed, one line each.
+      for port in ports { #expect(naming(port).count == 1, "port \(port): \(naming(port))") }
+    }
+    for line in lines { #expect(!line.contains("secret")) }
+  }
+
+  @Test func plaintextPort() throws {
+    try fuzz(insecure: true, seed: 31)
+  }
+
+  @Test func mutualTLSPort() throws {
+    try fuzz(insecure: false, seed: 32)
+  }
+}
