@@ -12,7 +12,7 @@ enum NetworkBenchmark {
   }
 
   /// One migration's figures.
-  struct Migration: Codable {
+  struct MigrationRun: Codable {
     /// The first pass (every page): bytes over its seconds, in bits per second.
     var throughputBitsPerSecond: Double
     var firstPassSeconds: Double
@@ -28,8 +28,8 @@ enum NetworkBenchmark {
 
   struct Report: Codable {
     var iperfBitsPerSecond: Double
-    var tls: Migration
-    var plain: Migration
+    var tls: MigrationRun
+    var plain: MigrationRun
     var tlsRatioToIperf: Double
     var plainRatioToIperf: Double
     /// The larger of the two daemons' VmHWM over touched memory, in each run.
@@ -186,7 +186,7 @@ enum NetworkBenchmark {
     }
 
     /// One migration of ldom01 from a daemon in side a to one in side b.
-    func migrate(binary: String, insecure: Bool) throws -> Migration {
+    func migrate(binary: String, insecure: Bool) throws -> MigrationRun {
       let security = insecure ? ["--insecure"] : ["--certs", folder.path]
       let label = insecure ? "plain" : "tls"
       func daemon(_ host: String, _ name: String, peer: String, _ peerAddress: String) throws
@@ -222,7 +222,7 @@ enum NetworkBenchmark {
       let figures = try Self.figures(events: events)
       let sourcePeak = try peak(source.0.processIdentifier)
       let targetPeak = try peak(target.0.processIdentifier)
-      return Migration(
+      return MigrationRun(
         throughputBitsPerSecond: figures.firstPassBytes * 8 / figures.firstPassSeconds,
         firstPassSeconds: figures.firstPassSeconds, passes: figures.passes,
         totalSeconds: figures.totalSeconds, sourcePeakResidentBytes: sourcePeak,

@@ -44,10 +44,13 @@ import Testing
   }
 
   /// A transcript without what the wall clock moves: an `ldm list` row (and its header) up to
-  /// MEMORY, the columns before UTIL.
+  /// MEMORY, the columns before UTIL, and the note of a measured downtime over the limit (on
+  /// the wall clock, suspending includes hashing the memory on both sides).
   static func comparable(_ transcript: String) -> [String] {
     let row = #/^\S+\s+(active|bound|inactive)\s/#
-    return transcript.split(separator: "\n").map { line in
+    let overLimit = #/^ldm-console: [0-9:.]+ \S+ downtime .* was over the .* limit/#
+    return transcript.split(separator: "\n").filter { $0.firstMatch(of: overLimit) == nil }.map {
+      line in
       let text = String(line)
       if text.hasPrefix("NAME ") || text.firstMatch(of: row) != nil {
         return String(text.prefix(59)).replacingOccurrences(

@@ -79,10 +79,11 @@ import Testing
     }
     _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     shutdown(socket, Int32(SHUT_WR))
-    var buffer = [UInt8](repeating: 0, count: 4096)
+    let size = 4096
+    var buffer = [UInt8](repeating: 0, count: size)
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
-      let count = recv(socket, &buffer, buffer.count, 0)
+      let count = recv(socket, &buffer, size, 0)
       if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) {
         return Int(UInt16(bigEndian: local.sin_port))
       }
