@@ -57,6 +57,9 @@ final class DaemonPair: @unchecked Sendable {
       log: { _ in })
     linkA.start()
     linkB.start()
+    // A command sent before its link is up is refused by the console at once (as when a daemon
+    // is unreachable): both links first have the daemons' state.
+    try waitUntil("both control links connected", timeout: 120) { a, b in a != nil && b != nil }
   }
 
   deinit {

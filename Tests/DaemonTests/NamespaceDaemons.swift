@@ -142,6 +142,21 @@ final class NamespaceDaemons: @unchecked Sendable {
         + "\(a.lines.suffix(12)), sparc-t4-b logged \(b.lines.suffix(12))")
   }
 
+  /// Waits until sparc-t4-a's daemon reaches sparc-t4-b's again after the link came back up
+  /// (the kernel may still hold the neighbour it failed to reach for a few seconds): a
+  /// connection made, in `nc -z` fashion, from inside side a.
+  func waitUntilReachable(timeout: Double = 60) throws {
+    try waitUntil("sparc-t4-b reachable from sparc-t4-a again", timeout: timeout) {
+      let probe = try pair.run(
+        in: .a,
+        [
+          "bash", "-c",
+          "exec 3<>/dev/tcp/\(pair.address(.b))/\(Self.port) && exec 3>&- 3<&-",
+        ], timeout: 10)
+      return probe.status == 0
+    }
+  }
+
   /// Removes the shaping of both ends.
   func unshape() throws {
     for side in NamespacePair.Side.allCases {

@@ -45,6 +45,7 @@ struct NamespaceFaultTests {
     try daemons.waitForLog(.b, timeout: 60) { $0.contains("ldom01") && $0.contains("destroy") }
     try daemons.pair.setLink(.b, up: true)
     #expect(try daemons.row("ldom01", on: .b) == nil)
+    try daemons.waitUntilReachable()
     // The memory is whole: over the mended, unshaped link the same domain moves, and the
     // target resumes it only because its digest matches the source's.
     try daemons.unshape()
@@ -80,6 +81,23 @@ struct NamespaceFaultTests {
     #expect(daemons.b.isRunning)
   }
 
+  @Test func theSourceDaemonKilledBehindACutLinkIsGivenUpAfterTheTimeout() throws {
+    let daemons = try NamespaceDaemons(label: "silent-source", shape: Self.slow)
+    defer { daemons.remove() }
+    let run = try migrateUntilPhaseThree(daemons)
+    // With the link down no FIN or reset of the dying source reaches the target: only its
+    // silence tells.
+    try daemons.pair.setLink(.a, up: false)
+    daemons.a.signal(SIGKILL)
+    #expect(daemons.a.waitForExit(timeout: 10))
+    run.stop()
+    let line = try daemons.waitForLog(.b, timeout: 60) {
+      $0.contains("ldom01") && $0.contains("destroy")
+    }
+    #expect(line.hasSuffix("destroyed: the source stopped responding"), "\(line)")
+    #expect(try daemons.row("ldom01", on: .b) == nil)
+  }
+
   @Test func theAcknowledgementLostLeavesTheErrorFlagUntilCancelOperation() throws {
     let daemons = try NamespaceDaemons(label: "ack", shape: nil)
     defer { daemons.remove() }
@@ -94,6 +112,7 @@ struct NamespaceFaultTests {
     let flagged = try #require(try daemons.state("ldom01", on: .a))
     #expect(flagged.hasSuffix("e"), "\(flagged)")
     try daemons.pair.setLink(.b, up: true)
+    try daemons.waitUntilReachable()
     let cancel = try daemons.run(.a, ["ldm cancel-operation migration ldom01"])
     #expect(cancel.status == 0, "\(cancel.output)\(cancel.errors)")
     // Settled: the domain is on exactly one host, and nowhere with the flag.
@@ -103,6 +122,9 @@ struct NamespaceFaultTests {
       return onA.map { !$0.hasSuffix("e") } ?? true
     }
     let onB = try daemons.state("ldom01", on: .b)
+    // The target had resumed (its answer is what was lost), and said so when asked.
+    #expect(daemons.b.lines.contains { $0.contains("ldom01 resumed on sparc-t4-b") })
+    #expect(daemons.a.lines.contains { $0.contains("ldom01 migration error cleared: ") })
     #expect(
       (onA == nil) != (onB == nil), "a: \(String(describing: onA)), b: \(String(describing: onB))")
     for state in [onA, onB].compactMap({ $0 }) { #expect(state == "active -n----") }
