@@ -24,11 +24,12 @@ import Testing
     return path
   }
 
-  @Test func twoConcurrentMigrationsEachGoThroughTheFivePhases() throws {
-    let pair = try DaemonPair(label: "concurrent")
+  @Test func twoConcurrentMigrationsEachGoThroughTheFivePhases() async throws {
+    let pair = try await DaemonPair(label: "concurrent")
     pair.linkA.send(.migrate(Self.request("ldom01"), ticket: 1))
     pair.linkA.send(.migrate(Self.request("ldom02", as: "ldom02b"), ticket: 2))
-    let (a, _) = try pair.waitUntil("ldom01 and ldom02b active on sparc-t4-b") { a, b in
+    let (a, _) = try await pair.waitUntil("ldom01 and ldom02b active on sparc-t4-b", timeout: 300) {
+      a, b in
       pair.domain("ldom01", in: b) == "active -n----"
         && pair.domain("ldom02b", in: b) == "active -n----"
         && a?.migrations.filter({ $0.outcome == .completed }).count == 2
@@ -62,20 +63,20 @@ import Testing
     }
   }
 
-  @Test func aCancelIsRefusedOnTheTargetAndDoneOnTheSource() throws {
+  @Test func aCancelIsRefusedOnTheTargetAndDoneOnTheSource() async throws {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("ldm-cancel-\(getpid())-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     // 1 GiB of random pages: the first pass lasts long enough to cancel it.
-    let pair = try DaemonPair(
+    let pair = try await DaemonPair(
       label: "cancel", scenario: try Self.scenario(TwoHostScenario(), in: folder))
     pair.linkA.send(.migrate(Self.request("ldom01"), ticket: 1))
-    try pair.waitUntil("ldom01 bound -----t on sparc-t4-b") { a, b in
+    try await pair.waitUntil("ldom01 bound -----t on sparc-t4-b") { a, b in
       pair.domain("ldom01", in: b) == "bound -----t"
     }
     pair.linkB.send(
       .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-b", ticket: 2))
-    try pair.waitUntil("the target's refusal") { _, _ in
+    try await pair.waitUntil("the target's refusal") { _, _ in
       pair.reports.contains { $0.ticket == 2 }
     }
     let refusal = "Migration of domain ldom01 can only be cancelled from the source machine"
@@ -86,7 +87,7 @@ import Testing
       }, "\(pair.reports)")
     pair.linkA.send(
       .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-a", ticket: 3))
-    let (a, _) = try pair.waitUntil("ldom01 running on sparc-t4-a only") { a, b in
+    let (a, _) = try await pair.waitUntil("ldom01 running on sparc-t4-a only") { a, b in
       pair.domain("ldom01", in: a) == "active -n----" && pair.domain("ldom01", in: b) == nil
         && a?.migrations.first?.isFinished == true
     }

@@ -22,14 +22,16 @@ final class DaemonPair: @unchecked Sendable {
   init(
     label: String, insecure: Bool = false, extra: [String] = [], scenario: String? = nil,
     hosts: (a: String, b: String) = ("sparc-t4-a", "sparc-t4-b")
-  ) throws {
+  ) async throws {
     self.hosts = hosts
     folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("ldm-daemons-\(label)-\(getpid())-\(UUID().uuidString)")
     let binary = try BuiltProduct.path("ldm-console")
     let made = try runCommand(
       binary, ["certs", "--out", folder.path, hosts.a, hosts.b], timeout: 60)
-    #expect(made.status == 0, "\(made.errors)")
+    guard made.status == 0 else {
+      throw CommandTimedOut(description: "ldm-console certs failed: \(made.errors)")
+    }
     let portA = try DaemonProcess.freePort()
     let portB = try DaemonProcess.freePort()
     let security =
@@ -59,7 +61,9 @@ final class DaemonPair: @unchecked Sendable {
     linkB.start()
     // A command sent before its link is up is refused by the console at once (as when a daemon
     // is unreachable): both links first have the daemons' state.
-    try waitUntil("both control links connected", timeout: 120) { a, b in a != nil && b != nil }
+    try await waitUntil("both control links connected", timeout: 120) { a, b in
+      a != nil && b != nil
+    }
   }
 
   deinit {
@@ -71,11 +75,12 @@ final class DaemonPair: @unchecked Sendable {
   }
 
   /// Polls both links until `done` holds of their latest states, at most `timeout` seconds.
+  /// Waits with `Task.sleep`, leaving the pool's threads to the links.
   @discardableResult
   func waitUntil(
     _ what: String, timeout: Double = 60,
     _ done: (DatacenterSnapshot?, DatacenterSnapshot?) -> Bool
-  ) throws -> (DatacenterSnapshot?, DatacenterSnapshot?) {
+  ) async throws -> (DatacenterSnapshot?, DatacenterSnapshot?) {
     let deadline = Date().addingTimeInterval(timeout)
     var latest: (DatacenterSnapshot?, DatacenterSnapshot?) = (nil, nil)
     repeat {
@@ -85,7 +90,7 @@ final class DaemonPair: @unchecked Sendable {
       reports += stateA.reports + stateB.reports
       events += stateA.events + stateB.events
       if done(latest.0, latest.1) { return latest }
-      usleep(50_000)
+      try await Task.sleep(for: .milliseconds(50))
     } while Date() < deadline
     throw CommandTimedOut(
       description: "timed out after \(timeout) s waiting for \(what); \(hosts.a) logged "

@@ -61,16 +61,19 @@ import Testing
   }
 
   @Test(arguments: cases)
-  func aScriptSaysTheSameAgainstDaemons(_ test: Case) throws {
+  func aScriptSaysTheSameAgainstDaemons(_ test: Case) async throws {
     let binary = try BuiltProduct.path("ldm-console")
     let scenario = test.scenario.map { Fixtures.url($0).path }
-    let pair = try DaemonPair(label: "parity", scenario: scenario, hosts: test.hosts)
+    let pair = try await DaemonPair(label: "parity", scenario: scenario, hosts: test.hosts)
     let script = try Self.prepare(test.script, in: pair.folder.appendingPathComponent("run"))
-    let simulated = try runCommand(
-      binary, ["run"] + (scenario.map { ["--scenario", $0] } ?? []) + [script], timeout: 120)
-    let attached = try runCommand(
-      binary, ["run"] + pair.connectArguments + ["--certs", pair.folder.path, script],
-      timeout: 300)
+    let simulated = try await blocking {
+      try runCommand(
+        binary, ["run"] + (scenario.map { ["--scenario", $0] } ?? []) + [script], timeout: 120)
+    }
+    let connect = pair.connectArguments + ["--certs", pair.folder.path, script]
+    let attached = try await blocking {
+      try runCommand(binary, ["run"] + connect, timeout: 300)
+    }
     #expect(attached.status == simulated.status, "\(attached.errors)")
     let expected = Self.comparable(simulated.output)
     let actual = Self.comparable(attached.output)

@@ -96,8 +96,8 @@ import Testing
     throw CommandTimedOut(description: "the daemon kept a fuzz connection open for 30 s")
   }
 
-  private func fuzz(insecure: Bool, seed: UInt64) throws {
-    let pair = try DaemonPair(label: "fuzz", insecure: insecure)
+  private func fuzz(insecure: Bool, seed: UInt64) async throws {
+    let pair = try await DaemonPair(label: "fuzz", insecure: insecure)
     // A migration to the daemon under fire, going on while the bad bytes come.
     pair.linkA.send(
       .migrate(
@@ -109,11 +109,12 @@ import Testing
     var ports: [Int] = []
     for _ in 0..<Self.iterations {
       let (bytes, refused) = Self.sequence(&generator)
-      let port = try Self.exchange(port: pair.b.port, bytes: bytes)
+      let target = pair.b.port
+      let port = try await blocking { try Self.exchange(port: target, bytes: bytes) }
       ports.append(port)
       if refused { refusedAtOnce.append(port) }
     }
-    let (a, b) = try pair.waitUntil("ldom02 active on sparc-t4-b", timeout: 300) { a, b in
+    let (a, b) = try await pair.waitUntil("ldom02 active on sparc-t4-b", timeout: 300) { a, b in
       pair.domain("ldom02", in: b) == "active -n----"
         && a?.migrations.first?.outcome == .completed
     }
@@ -140,11 +141,11 @@ import Testing
     for line in lines { #expect(!line.contains("secret")) }
   }
 
-  @Test func plaintextPort() throws {
-    try fuzz(insecure: true, seed: 31)
+  @Test func plaintextPort() async throws {
+    try await fuzz(insecure: true, seed: 31)
   }
 
-  @Test func mutualTLSPort() throws {
-    try fuzz(insecure: false, seed: 32)
+  @Test func mutualTLSPort() async throws {
+    try await fuzz(insecure: false, seed: 32)
   }
 }
