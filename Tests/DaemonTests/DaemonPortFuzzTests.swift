@@ -2,6 +2,7 @@ import Daemon
 import Foundation
 import LdmCommands
 import Migration
+import Network
 import TestSupport
 import Testing
 
@@ -147,5 +148,41 @@ import Testing
 
   @Test func mutualTLSPort() async throws {
     try await fuzz(insecure: false, seed: 32)
+  }
+
+  /// A console whose certificate another authority signed, and one that speaks no TLS at all,
+  /// get a failed handshake and nothing else: no state, no welcome; the daemon says why in
+  /// one line each and goes on serving the console that has the right certificate.
+  @Test func clientsWithoutAValidCertificateGetOnlyAFailedHandshake() async throws {
+    let pair = try await DaemonPair(label: "stranger")
+    let binary = try BuiltProduct.path("ldm-console")
+    let other = pair.folder.appendingPathComponent("other")
+    let made = try runCommand(
+      binary, ["certs", "--out", other.path, "sparc-t4-a", "sparc-t4-b"], timeout: 60)
+    #expect(made.status == 0, "\(made.errors)")
+    let identity = try CertificateFolder(path: other.path).loadIdentity(.console)
+    let address = Ldmd.Peer(host: "127.0.0.1", port: pair.b.port)
+    let strangers = [
+      DaemonLink(
+        host: "sparc-t4-b", address: address, security: try .mutualTLS(identity: identity),
+        log: { _ in }),
+      DaemonLink(host: "sparc-t4-b", address: address, security: .plaintext, log: { _ in }),
+    ]
+    for link in strangers { link.start() }
+    defer { for link in strangers { link.stop() } }
+    let deadline = Date().addingTimeInterval(60)
+    func failedHandshakes() -> Int {
+      pair.b.lines.filter { $0.contains(" closed: ") && $0.contains("TLS") }.count
+    }
+    while failedHandshakes() < 2, Date() < deadline {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(failedHandshakes() >= 2, "\(pair.b.lines)")
+    for link in strangers { #expect(link.poll().snapshot == nil) }
+    pair.linkB.send(.ldm(line: "ldm list", host: "sparc-t4-b", ticket: 9))
+    try await pair.waitUntil("the good console served") { _, _ in
+      pair.reports.contains { $0.ticket == 9 }
+    }
+    #expect(pair.b.isRunning)
   }
 }
