@@ -167,3 +167,35 @@ final class ControlSession: Sendable {
     ended()
   }
 }
+
+/// One reason in the log for each closed connection: a first frame the router refuses and the
+/// framing's error over the bytes after it are the same bad peer, and only the first is said.
+final class OneReasonPerConnection: Sendable {
+  private let said = Mutex<Set<String>>([])
+  private let log: @Sendable (String) -> Void
+
+  init(log: @escaping @Sendable (String) -> Void) {
+    self.log = log
+  }
+
+  /// Passes `line` on, unless it is a second reason for a connection that already has one.
+  /// A connection is named by its address: `connection from ADDR closed: …`, or with its
+  /// certificate's name, `connection from NAME (ADDR) closed: …`.
+  func line(_ line: String) {
+    let opening = "connection from "
+    if line.hasPrefix(opening), let closed = line.range(of: " closed: ") {
+      var peer = line[line.index(line.startIndex, offsetBy: opening.count)..<closed.lowerBound]
+      if peer.hasSuffix(")"), let open = peer.lastIndex(of: "(") {
+        peer = peer[peer.index(after: open)..<peer.index(before: peer.endIndex)]
+      }
+      let address = String(peer)
+      guard said.withLock({ $0.insert(address).inserted }) else { return }
+    }
+    log(line)
+  }
+
+  /// The connection is over: its address may come again, for another connection.
+  func forget(address: String) {
+    _ = said.withLock { $0.remove(address) }
+  }
+}

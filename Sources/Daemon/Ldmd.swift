@@ -70,10 +70,11 @@ public enum Ldmd {
         return channel
       }, log: log)
     let server: FrameServer
+    let reasons = OneReasonPerConnection(log: log)
     do {
       server = try await FrameServer.bind(
         host: options.listenHost, port: options.listenPort, security: options.server,
-        limit: limit, log: log)
+        limit: limit, log: reasons.line)
     } catch {
       engine.stop()
       throw error
@@ -89,10 +90,16 @@ public enum Ldmd {
         try? await server.serve { peer, inbound, outbound in
           let client = clients.next()
           let router = ConnectionRouter(
-            engine: engine, peer: peer.description, client: client, log: log)
+            engine: engine, peer: peer.description, client: client, log: reasons.line)
           await FramedConnection.run(
             inbound: inbound, outbound: outbound, outgoing: router.outgoing,
             wrote: router.wrote, received: router.received, ended: router.ended)
+          // The connection closes after this returns, and its framing may say why once more
+          // then (the peer's end inside a frame): the address is remembered a while longer.
+          Task {
+            try? await Task.sleep(for: .seconds(2))
+            reasons.forget(address: peer.address)
+          }
         }
       }
       group.addTask {

@@ -107,11 +107,16 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   /// The writer put `count` bytes on the connection.
   public func wrote(_ count: Int) {
     let now = clock()
-    state.withLock { state in
+    let writableAgain = state.withLock { state -> Bool in
+      let full = state.queuedBytes >= Self.sendWindow
       state.queuedBytes -= count
       state.departedBytes += UInt64(count)
       state.lastDeparture = now
+      return full && state.queuedBytes < Self.sendWindow
     }
+    // An engine waiting on a full window would otherwise sleep out its tick (10 ms: at most
+    // one window per tick, a few Gbit/s) with the socket idle.
+    if writableAgain { wake() }
   }
 
   /// The connection ended: closed by the peer, or failed (reset, or never made).

@@ -15,6 +15,11 @@ struct BenchCommand: ParsableCommand {
       unlimited link (encoded, paced, decoded), against memcpy of the same pages into fresh
       memory (goal: ratio >= 0.8) and into warm memory; a 64 GiB domain that touched 1 GiB
       (goal: peak RSS < 3 GiB); pre-copy of ldom02 against the textbook model.
+      --network (as root, with iproute2 and iperf3): only the network measurement, a
+      1 GiB domain of random pages between two ldmd in two network namespaces
+      joined by a veth pair, with TLS and in plain text, next to iperf3 over the
+      same pair (goals: TLS >= 0.5 of iperf3, plain >= 0.7; each daemon's peak
+      resident memory <= 1.3 times the memory its domains touched).
       """)
 
   @Flag(help: "Print one JSON object instead of a table.")
@@ -41,6 +46,9 @@ struct BenchCommand: ParsableCommand {
       valueName: "PART"))
   var only: [Part] = []
 
+  @Flag(help: "Only the network measurement: two daemons across a veth pair (root).")
+  var network = false
+
   struct Report: Codable {
     var build: String
     var stream: EngineBenchmark.StreamSpeed?
@@ -51,9 +59,10 @@ struct BenchCommand: ParsableCommand {
     /// The goal of issue 12: none's total time over the better codec's (goal >= 2).
     var compressionSpeedup: Double?
     var frames: [FrameTiming]?
+    var network: NetworkBenchmark.Report?
 
     enum CodingKeys: String, CodingKey {
-      case build, stream, sparseDomain, preCopy, compression, profileRatios, frames
+      case build, stream, sparseDomain, preCopy, compression, profileRatios, frames, network
       case compressionSpeedup = "compression.speedup"
     }
   }
@@ -67,8 +76,14 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     var report = Report(build: Self.build)
+    if network, let refusal = NetworkBenchmark.refusal() {
+      LdmConsole.exit(withError: "ldm-console bench: \(refusal)", status: 2)
+    }
     do {
-      if !uiOnly {
+      if network {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        report.network = try NetworkBenchmark.measure(binary: binary)
+      } else if !uiOnly {
         let parts = only.isEmpty ? Part.allCases : only
         // The sparse domain first: its peak-RSS reading must not see the 1 GiB copies.
         if parts.contains(.sparse) { report.sparseDomain = try EngineBenchmark.sparseDomain() }
@@ -84,7 +99,7 @@ struct BenchCommand: ParsableCommand {
         }
         if parts.contains(.ratios) { report.profileRatios = try EngineBenchmark.profileRatios() }
       }
-      if ui || uiOnly {
+      if !network, ui || uiOnly {
         report.frames = [(200, 60), (80, 24)].map { size in
           let result = FrameBenchmark.measure(width: size.0, height: size.1)
           return FrameTiming(
@@ -234,6 +249,7 @@ struct BenchCommand: ParsableCommand {
             + " changed runs per frame)")
       }
     }
+    if let network = report.network { lines += NetworkBenchmark.table(network) }
     return lines.joined(separator: "\n")
   }
 }

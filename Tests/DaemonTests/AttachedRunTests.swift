@@ -21,8 +21,8 @@ extension Daemons {
       return url.path
     }
 
-    @Test func aScriptRunsAgainstDaemonsAndSleepSleeps() throws {
-      let pair = try DaemonPair(label: "run")
+    @Test func aScriptRunsAgainstDaemonsAndSleepSleeps() async throws {
+      let pair = try await DaemonPair(label: "run")
       let binary = try BuiltProduct.path("ldm-console")
       // The password file is read by the source host's daemon, as ldm reads it on the control
       // domain: an absolute path, which both processes see here.
@@ -41,10 +41,9 @@ extension Daemons {
         """, named: "script.txt", in: pair.folder)
       let events = pair.folder.appendingPathComponent("events.jsonl").path
       let started = Date()
-      let result = try runCommand(
-        binary,
-        ["run"] + connect(pair) + ["--certs", pair.folder.path, "--events", events, script],
-        timeout: 300)
+      let arguments =
+        ["run"] + connect(pair) + ["--certs", pair.folder.path, "--events", events, script]
+      let result = try await blocking { try runCommand(binary, arguments, timeout: 300) }
       let elapsed = Date().timeIntervalSince(started)
       let lines = result.output.split(separator: "\n").map(String.init)
       // The last migration needs a volume sparc-t4-b lacks: the run goes to its end, exits 1.

@@ -15,14 +15,14 @@ extension Daemons {
       sourceHost: "sparc-t4-a", domain: "ldom01", targetHost: "sparc-t4-b", password: "secret",
       targetName: "ldom_other")
 
-    @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() throws {
-      let pair = try DaemonPair(label: "tls")
+    @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() async throws {
+      let pair = try await DaemonPair(label: "tls")
       pair.linkA.send(.migrate(Self.request, ticket: 1))
-      try pair.waitUntil("the source -n---s and the target -----t") { a, b in
+      try await pair.waitUntil("the source -n---s and the target -----t") { a, b in
         pair.domain("ldom01", in: a)?.hasSuffix("-n---s") == true
           && pair.domain("ldom_other", in: b) == "bound -----t"
       }
-      let (a, b) = try pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
+      let (a, b) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
         pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
       }
       let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
@@ -40,10 +40,10 @@ extension Daemons {
 
     /// `ldmd --compress zstd`: the hello between the daemons agrees on zstd, the pages go over
     /// TCP compressed, and the target's daemon reports what decompressing cost it.
-    @Test func aCompressedMigrationBetweenDaemonsCompletes() throws {
-      let pair = try DaemonPair(label: "zstd", extra: ["--compress", "zstd"])
+    @Test func aCompressedMigrationBetweenDaemonsCompletes() async throws {
+      let pair = try await DaemonPair(label: "zstd", extra: ["--compress", "zstd"])
       pair.linkA.send(.migrate(Self.request, ticket: 1))
-      let (a, _) = try pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
+      let (a, _) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
         pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
       }
       let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
