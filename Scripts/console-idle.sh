@@ -15,7 +15,7 @@ binary=${2:-.build/release/ldm-console}
 command -v tmux >/dev/null || { echo "console-idle.sh: tmux is not installed (Scripts/setup.sh)" >&2; exit 2; }
 
 socket="console-idle-$$"
-trap 'tmux -L "$socket" kill-server 2>/dev/null || true' EXIT
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"' EXIT
 TERM=xterm-256color LANG=C.UTF-8 tmux -L "$socket" new-session -d -x 200 -y 50 \
   "exec $(realpath "$binary")"
 

@@ -321,6 +321,9 @@ final class TmuxConsole: @unchecked Sendable {
     _ = try? run(["kill-server"])
     for pid in processes.reversed() { signalProcess(pid, SIGKILL) }
     try? FileManager.default.removeItem(atPath: commandFile)
+    // tmux leaves the socket file of a server it was told to kill.
+    let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+    try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/\(socket)")
   }
 }
 
