@@ -58,6 +58,20 @@ import Testing
     #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == nil)
   }
 
+  /// The guest writes the same pages with the same kind of bytes after it moved: its
+  /// footprint and content profile cross with its configuration.
+  @Test func theWorkloadArrivesWithItsFootprintAndContent() throws {
+    let datacenter = try H.builtin(populateMemory: false)
+    let source = try #require(datacenter.host(named: "sparc-t4-a")?.domain(named: "ldom02"))
+    let workload = source.workload
+    #expect(workload.footprint != .fraction(1))
+    #expect(workload.content != .random)
+    let id = try datacenter.startMigration(H.request("ldom02"))
+    #expect(H.finish(datacenter, id) == .completed)
+    let arrived = try #require(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom02"))
+    #expect(arrived.workload == workload)
+  }
+
   @Test func boundDomainMigratesColdAndArrivesBound() throws {
     let datacenter = try H.builtin(populateMemory: false)
     let id = try datacenter.startMigration(H.request("ldom06"))

@@ -71,7 +71,10 @@ public struct MessageGenerator {
       consoleGroup: bool() ? text() : nil, ioDevices: (0..<int(0...2)).map { _ in text() },
       workload: Workload(
         name: text(), pagesPerSecond: fraction() * 1e5, hotSetFraction: fraction(),
-        hotWriteFraction: fraction(), utilisation: fraction() * 100),
+        hotWriteFraction: fraction(), utilisation: fraction() * 100,
+        footprint: memory > 0 && bool()
+          ? .bytes(max(1, memory / UInt64(int(1...8)))) : .fraction(0.01 + 0.99 * fraction()),
+        content: ContentProfile.allCases[int(0...(ContentProfile.allCases.count - 1))]),
       bootFill: fraction(),
       variables: (0..<int(0...3)).map { _ in DomainSnapshot.Variable(name: text(), value: text()) },
       uptime: fraction() * 1e7)

@@ -189,6 +189,17 @@ enum ValueCodec {
     w.f64(c.workload.hotSetFraction)
     w.f64(c.workload.hotWriteFraction)
     w.f64(c.workload.utilisation)
+    // The footprint and the content travel too: a guest writes the same pages with the
+    // same kind of bytes after it moved.
+    switch c.workload.footprint {
+    case .fraction(let fraction):
+      w.u8(0)
+      w.f64(fraction)
+    case .bytes(let bytes):
+      w.u8(1)
+      w.u64(bytes)
+    }
+    w.string(c.workload.content.rawValue)
     w.f64(c.bootFill)
     w.count(c.variables.count)
     for variable in c.variables {
@@ -225,12 +236,34 @@ enum ValueCodec {
     }
     let group = try r.optionalString("console group")
     let devices = try r.strings("io device", limit: ProtocolLimits.maxItems)
+    let workloadName = try r.string("workload")
+    let rate = try r.f64("workload rate", in: 0...1e9)
+    let hotSet = try r.f64("hot set fraction", in: 0...1)
+    let hotWrites = try r.f64("hot write fraction", in: 0...1)
+    let utilisation = try r.f64("utilisation", in: 0...100)
+    let footprint: Footprint
+    switch try r.u8("footprint kind") {
+    case 0:
+      let fraction = try r.f64("footprint fraction", in: 0...1)
+      guard fraction > 0 else { throw ProtocolError("footprint fraction 0 holds no page") }
+      footprint = .fraction(fraction)
+    case 1:
+      let bytes = try r.u64("footprint size")
+      guard bytes > 0, bytes <= memory else {
+        throw ProtocolError("footprint of \(bytes) bytes is outside 1...\(memory)")
+      }
+      footprint = .bytes(bytes)
+    case let kind:
+      throw ProtocolError("footprint kind \(kind) is neither 0 (fraction) nor 1 (size)")
+    }
+    let contentName = try r.string("content profile")
+    guard let content = ContentProfile(rawValue: contentName) else {
+      throw ProtocolError("content profile '\(contentName)' is none this side knows")
+    }
     let workload = Workload(
-      name: try r.string("workload"),
-      pagesPerSecond: try r.f64("workload rate", in: 0...1e9),
-      hotSetFraction: try r.f64("hot set fraction", in: 0...1),
-      hotWriteFraction: try r.f64("hot write fraction", in: 0...1),
-      utilisation: try r.f64("utilisation", in: 0...100))
+      name: workloadName, pagesPerSecond: rate, hotSetFraction: hotSet,
+      hotWriteFraction: hotWrites, utilisation: utilisation, footprint: footprint,
+      content: content)
     let bootFill = try r.f64("boot fill", in: 0...1)
     let variableCount = try r.count("variable count", limit: ProtocolLimits.maxItems)
     var variables: [DomainSnapshot.Variable] = []
