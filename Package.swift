@@ -87,6 +87,7 @@ let package = Package(
       dependencies: [
         "Hypervisor", "Migration", "Engine", "LdmCommands", "Network",
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "DequeModule", package: "swift-collections"),
       ]

@@ -1,9 +1,9 @@
 import Engine
 import Foundation
 import Migration
+import NIOConcurrencyHelpers
 import NIOCore
 import Network
-import Synchronization
 
 /// One accepted connection, before and after its first frame tells what it is: a migration
 /// from another daemon (a HELLO) goes to the engine as a ``TCPMigrationChannel``; a control
@@ -16,7 +16,7 @@ final class ConnectionRouter: Sendable {
     case refused
   }
 
-  private let route = Mutex(Route.undecided)
+  private let route = NIOLockedValueBox(Route.undecided)
   private let outbox: AsyncStream<[UInt8]>.Continuation
   let outgoing: AsyncStream<[UInt8]>
   let engine: DaemonEngine
@@ -33,7 +33,7 @@ final class ConnectionRouter: Sendable {
   }
 
   func received(_ buffer: ByteBuffer) {
-    let current = route.withLock { $0 }
+    let current = route.withLockedValue { $0 }
     switch current {
     case .migration(let channel): channel.deliver(buffer)
     case .control(let session): session.received(buffer)
@@ -47,17 +47,17 @@ final class ConnectionRouter: Sendable {
     switch type {
     case MessageType.hello.rawValue?:
       let channel = TCPMigrationChannel(clock: DaemonEngine.clock, wake: engine.wake)
-      route.withLock { $0 = .migration(channel) }
+      route.withLockedValue { $0 = .migration(channel) }
       forward(channel.outgoing)
       channel.deliver(buffer)
       engine.accept(channel)
     case ControlMessage.frameType?:
       let session = ControlSession(engine: engine, client: client, log: log)
-      route.withLock { $0 = .control(session) }
+      route.withLockedValue { $0 = .control(session) }
       forward(session.outgoing)
       session.received(buffer)
     default:
-      route.withLock { $0 = .refused }
+      route.withLockedValue { $0 = .refused }
       let code = type.map { "0x" + String($0, radix: 16) } ?? "none"
       log(
         "connection from \(peer) closed: its first frame (type \(code)) is neither a migration"
@@ -76,11 +76,11 @@ final class ConnectionRouter: Sendable {
   }
 
   func wrote(_ count: Int) {
-    if case .migration(let channel) = route.withLock({ $0 }) { channel.wrote(count) }
+    if case .migration(let channel) = route.withLockedValue({ $0 }) { channel.wrote(count) }
   }
 
   func ended(failed: Bool) {
-    switch route.withLock({ $0 }) {
+    switch route.withLockedValue({ $0 }) {
     case .migration(let channel): channel.ended(failed: failed)
     case .control(let session): session.ended()
     case .undecided, .refused: break
@@ -97,8 +97,8 @@ final class ControlSession: Sendable {
   let engine: DaemonEngine
   let client: Int
   let log: @Sendable (String) -> Void
-  private let greeted = Mutex(false)
-  private let poller = Mutex<Task<Void, Never>?>(nil)
+  private let greeted = NIOLockedValueBox(false)
+  private let poller = NIOLockedValueBox<Task<Void, Never>?>(nil)
   /// Seconds between two states sent.
   static let period = 0.1
 
@@ -119,17 +119,17 @@ final class ControlSession: Sendable {
       return finish()
     }
     switch message {
-    case .hello(let version, _, let resume) where !greeted.withLock({ $0 }):
+    case .hello(let version, _, let resume) where !greeted.withLockedValue({ $0 }):
       guard version == ControlMessage.version else {
         send(
           .refused("control protocol \(version) is not spoken here (\(ControlMessage.version) is)"))
         return finish()
       }
-      greeted.withLock { $0 = true }
+      greeted.withLockedValue { $0 = true }
       send(.welcome(version: ControlMessage.version, host: engine.hostName, boot: engine.boot))
       // Events of this run the console already has are not sent again.
       startPolling(after: resume?.boot == engine.boot ? resume?.sequence ?? 0 : 0)
-    case .command(let command) where greeted.withLock({ $0 }):
+    case .command(let command) where greeted.withLockedValue({ $0 }):
       engine.send(command, from: client)
     default:
       log("control connection \(client) closed: unexpected control message")
@@ -154,11 +154,11 @@ final class ControlSession: Sendable {
         try? await Task.sleep(for: .seconds(Self.period))
       }
     }
-    poller.withLock { $0 = task }
+    poller.withLockedValue { $0 = task }
   }
 
   func ended() {
-    poller.withLock { $0?.cancel() }
+    poller.withLockedValue { $0?.cancel() }
     engine.detach(client: client)
     outbox.finish()
   }
@@ -171,7 +171,7 @@ final class ControlSession: Sendable {
 /// One reason in the log for each closed connection: a first frame the router refuses and the
 /// framing's error over the bytes after it are the same bad peer, and only the first is said.
 final class OneReasonPerConnection: Sendable {
-  private let said = Mutex<Set<String>>([])
+  private let said = NIOLockedValueBox<Set<String>>([])
   private let log: @Sendable (String) -> Void
 
   init(log: @escaping @Sendable (String) -> Void) {
@@ -189,13 +189,13 @@ final class OneReasonPerConnection: Sendable {
         peer = peer[peer.index(after: open)..<peer.index(before: peer.endIndex)]
       }
       let address = String(peer)
-      guard said.withLock({ $0.insert(address).inserted }) else { return }
+      guard said.withLockedValue({ $0.insert(address).inserted }) else { return }
     }
     log(line)
   }
 
   /// The connection is over: its address may come again, for another connection.
   func forget(address: String) {
-    _ = said.withLock { $0.remove(address) }
+    _ = said.withLockedValue { $0.remove(address) }
   }
 }

@@ -3,9 +3,9 @@ import Engine
 import Foundation
 import LdmCommands
 import Migration
+import NIOConcurrencyHelpers
 import NIOCore
 import Network
-import Synchronization
 
 /// A console's (or `run --connect`'s) control connection to one daemon: it keeps the host's
 /// latest state, the events and the reports as they come, sends commands, and reconnects when
@@ -36,8 +36,8 @@ public final class DaemonLink: Sendable {
   public let address: Ldmd.Peer
   let security: ClientSecurity
   let log: @Sendable (String) -> Void
-  private let state = Mutex(State())
-  private let task = Mutex<Task<Void, Never>?>(nil)
+  private let state = NIOLockedValueBox(State())
+  private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
   /// Seconds between two attempts to reach a lost daemon.
   public static let retry = 1.0
 
@@ -54,28 +54,28 @@ public final class DaemonLink: Sendable {
   /// Connects, and keeps reconnecting until ``stop()``.
   public func start() {
     let task = Task { [self] in
-      while !Task.isCancelled, !state.withLock({ $0.stopped }) {
+      while !Task.isCancelled, !state.withLockedValue({ $0.stopped }) {
         await connectOnce()
         try? await Task.sleep(for: .seconds(Self.retry))
       }
     }
-    self.task.withLock { $0 = task }
+    self.task.withLockedValue { $0 = task }
   }
 
   public func stop() {
-    let outbox = state.withLock { state -> AsyncStream<[UInt8]>.Continuation? in
+    let outbox = state.withLockedValue { state -> AsyncStream<[UInt8]>.Continuation? in
       state.stopped = true
       return state.outbox
     }
     outbox?.finish()
-    task.withLock { $0?.cancel() }
+    task.withLockedValue { $0?.cancel() }
   }
 
   /// Sends a command now, or once first connected. While the daemon is lost the command is
   /// refused at once (its answer comes with the next poll): carried out on a reconnect later,
   /// it would act when nobody expects it any more.
   public func send(_ command: EngineCommand) {
-    let outbox = state.withLock { state -> AsyncStream<[UInt8]>.Continuation? in
+    let outbox = state.withLockedValue { state -> AsyncStream<[UInt8]>.Continuation? in
       if state.outbox == nil {
         if case .lost(let reason) = state.status {
           if command.ticket != 0 {
@@ -99,7 +99,7 @@ public final class DaemonLink: Sendable {
     status: Status, snapshot: DatacenterSnapshot?, events: [MigrationEvent],
     reports: [EngineReport]
   ) {
-    state.withLock { state in
+    state.withLockedValue { state in
       let result = (state.status, state.snapshot, Array(state.events), state.reports)
       state.events.removeAll()
       state.reports.removeAll()
@@ -109,14 +109,14 @@ public final class DaemonLink: Sendable {
 
   private func connectOnce() async {
     guard let name = try? HostName(host) else {
-      return state.withLock { $0.status = .lost("\(host) is not a host name") }
+      return state.withLockedValue { $0.status = .lost("\(host) is not a host name") }
     }
     do {
       let connection = try await FrameClient.connect(
         host: address.host, port: address.port, expectedName: name, security: security,
         limit: Ldmd.limit, timeout: .seconds(5), log: log)
       let (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
-      let unsent = state.withLock { state -> [EngineCommand] in
+      let unsent = state.withLockedValue { state -> [EngineCommand] in
         outbox.yield(
           ControlMessage.hello(
             version: ControlMessage.version, client: "console", resume: state.cursor
@@ -138,7 +138,7 @@ public final class DaemonLink: Sendable {
   }
 
   private func lose(_ reason: String) {
-    state.withLock { state in
+    state.withLockedValue { state in
       state.outbox = nil
       if !state.stopped { state.status = .lost(reason) }
     }
@@ -148,7 +148,7 @@ public final class DaemonLink: Sendable {
     guard let message = try? ControlMessage.decode(body: Array(buffer.readableBytesView)) else {
       return lose("it sent a control message that does not decode")
     }
-    state.withLock { state in
+    state.withLockedValue { state in
       switch message {
       case .welcome(_, let served, let boot):
         guard served == host else {

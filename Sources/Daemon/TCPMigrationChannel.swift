@@ -1,8 +1,8 @@
 import DequeModule
 import Migration
+import NIOConcurrencyHelpers
 import NIOCore
 import Network
-import Synchronization
 
 /// One end of a migration connection between two daemons, over TCP (and TLS).
 ///
@@ -22,7 +22,7 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
     var closedAt: Double?
   }
 
-  private let state = Mutex(State())
+  private let state = NIOLockedValueBox(State())
   private let outbox: AsyncStream<[UInt8]>.Continuation
   private let pending: AsyncStream<[UInt8]>
   let clock: @Sendable () -> Double
@@ -41,7 +41,7 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   // MARK: The engine thread's side
 
   public func send(_ frame: [UInt8], at time: Double) {
-    let open = state.withLock { state -> Bool in
+    let open = state.withLockedValue { state -> Bool in
       guard state.closure == nil else { return false }
       state.queuedBytes += frame.count
       return true
@@ -50,34 +50,34 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   }
 
   public var isWritable: Bool {
-    state.withLock { $0.closure == nil && $0.queuedBytes < Self.sendWindow }
+    state.withLockedValue { $0.closure == nil && $0.queuedBytes < Self.sendWindow }
   }
 
   public func receive(by time: Double) -> (frame: [UInt8], arrival: Double)? {
-    state.withLock { $0.inbox.popFirst() }
+    state.withLockedValue { $0.inbox.popFirst() }
   }
 
   public func nextArrival(by time: Double) -> Double? {
-    state.withLock { $0.inbox.first?.arrival }
+    state.withLockedValue { $0.inbox.first?.arrival }
   }
 
   public func departed(by time: Double) -> (bytes: UInt64, time: Double) {
-    state.withLock { ($0.departedBytes, $0.lastDeparture) }
+    state.withLockedValue { ($0.departedBytes, $0.lastDeparture) }
   }
 
   public func lastActivity(by time: Double) -> Double? {
-    state.withLock { $0.lastActivity }
+    state.withLockedValue { $0.lastActivity }
   }
 
   public var closure: ChannelClosure? {
-    state.withLock { state in
+    state.withLockedValue { state in
       // What arrived before the end is read first.
       state.inbox.isEmpty || state.closure == .local ? state.closure : nil
     }
   }
 
   public var closedAt: Double? {
-    state.withLock { $0.closedAt }
+    state.withLockedValue { $0.closedAt }
   }
 
   public func close(at time: Double) {
@@ -97,7 +97,7 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   public func deliver(_ buffer: ByteBuffer) {
     let frame = FramedConnection.prefixed(buffer)
     let now = clock()
-    state.withLock { state in
+    state.withLockedValue { state in
       state.inbox.append((frame, now))
       state.lastActivity = now
     }
@@ -107,7 +107,7 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   /// The writer put `count` bytes on the connection.
   public func wrote(_ count: Int) {
     let now = clock()
-    let writableAgain = state.withLock { state -> Bool in
+    let writableAgain = state.withLockedValue { state -> Bool in
       let full = state.queuedBytes >= Self.sendWindow
       state.queuedBytes -= count
       state.departedBytes += UInt64(count)
@@ -127,7 +127,7 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
 
   private func end(_ closure: ChannelClosure) {
     let now = clock()
-    state.withLock { state in
+    state.withLockedValue { state in
       if state.closure == nil {
         state.closure = closure
         state.closedAt = now

@@ -105,7 +105,7 @@ extension EndToEnd {
 
       try tmux.keys("q")
       let exit = try await tmux.waitForExit()
-      #expect(exit.status == 0)
+      #expect(exit.status == 0, "\(exit.screen)")
     }
   }
 }
