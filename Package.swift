@@ -123,8 +123,8 @@ let package = Package(
     .testTarget(
       name: "DaemonTests",
       dependencies: [
-        "Daemon", "Network", "Engine", "Migration", "LdmCommands", "TestSupport", "ldm-console",
-        "Compression",
+        "Daemon", "Network", "Engine", "Hypervisor", "Migration", "LdmCommands", "TestSupport",
+        "ldm-console", "Compression",
       ]
     ),
     .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZstd"]),

@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import Hypervisor
 import LdmCommands
 import Migration
 import Network
@@ -15,17 +16,6 @@ extension Daemons {
     static let iterations = 60
 
     /// A splitmix64 stream: the same seed, the same sequences.
-    struct Seeded: RandomNumberGenerator {
-      var state: UInt64
-      mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-      }
-    }
-
     static func header(_ length: UInt32) -> [UInt8] {
       [
         UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF),
@@ -35,7 +25,9 @@ extension Daemons {
 
     /// Noise, frames of any type (a HELLO's and a control hello's among them) with noise inside,
     /// lengths past the limit, and TLS records' headers.
-    static func sequence(_ generator: inout Seeded) -> (bytes: [UInt8], refusedAtOnce: Bool) {
+    static func sequence(_ generator: inout DeterministicRandom) -> (
+      bytes: [UInt8], refusedAtOnce: Bool
+    ) {
       func noise(_ range: ClosedRange<Int>) -> [UInt8] {
         (0..<Int.random(in: range, using: &generator)).map { _ in
           UInt8.random(in: 0...255, using: &generator)
@@ -106,7 +98,7 @@ extension Daemons {
           MigrationRequest(
             sourceHost: "sparc-t4-a", domain: "ldom02", targetHost: "sparc-t4-b",
             password: "secret", targetName: "ldom02"), ticket: 1))
-      var generator = Seeded(state: seed)
+      var generator = DeterministicRandom(seed: seed)
       var refusedAtOnce: [Int] = []
       var ports: [Int] = []
       for _ in 0..<Self.iterations {
