@@ -15,22 +15,53 @@ Fuzz/build.sh "${targets[@]}"
 # Swift's own crash backtracer would fight ASan over the dying process; ASan reports alone.
 export SWIFT_BACKTRACE=enable=no
 
-status=0
-for target in "${targets[@]}"; do
+# One libFuzzer process per core at a time: each target is single-threaded, so on CI's two
+# cores two targets run side by side in the time of one.
+jobs=${FUZZ_JOBS:-$(nproc)}
+
+fuzz() {
+  local target=$1
   # New inputs go to a scratch directory: the committed corpus only changes by hand.
+  local work
   work=$(mktemp -d)
-  artifacts="$scratch/artifacts/$target/"
+  local artifacts="$scratch/artifacts/$target/"
   mkdir -p "$artifacts"
-  echo "fuzzing $target for ${seconds}s"
-  if ! "$scratch/fuzzers/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  local status=0
+  "$scratch/fuzzers/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts" \
-    "$work" "Fuzz/corpus/$target" 2>"$scratch/artifacts/$target.log"; then
-    echo "Fuzz/ci.sh: $target failed; the input is in $artifacts, the log follows" >&2
+    "$work" "Fuzz/corpus/$target" 2>"$scratch/artifacts/$target.log" || status=$?
+  rm -rf "$work"
+  return $status
+}
+
+mkdir -p "$scratch/artifacts"
+declare -A running=()
+status=0
+report() {
+  local pid=$1 result=$2 target=${running[$1]}
+  unset "running[$pid]"
+  if [ "$result" -eq 0 ]; then
+    echo "fuzzed $target for ${seconds}s: $(grep -E '^stat::number_of_executed_units' \
+      "$scratch/artifacts/$target.log" | awk '{print $2}') inputs, no finding"
+  else
+    echo "Fuzz/ci.sh: $target failed; the input is in $scratch/artifacts/$target/, the log follows" >&2
     tail -n 60 "$scratch/artifacts/$target.log" >&2
     status=1
-  else
-    grep -E '^(stat::number_of_executed_units|Done)' "$scratch/artifacts/$target.log" || true
   fi
-  rm -rf "$work"
+}
+for target in "${targets[@]}"; do
+  while [ "${#running[@]}" -ge "$jobs" ]; do
+    result=0
+    wait -n -p done "${!running[@]}" || result=$?
+    report "$done" "$result"
+  done
+  echo "fuzzing $target for ${seconds}s"
+  fuzz "$target" &
+  running[$!]=$target
+done
+while [ "${#running[@]}" -gt 0 ]; do
+  result=0
+  wait -n -p done "${!running[@]}" || result=$?
+  report "$done" "$result"
 done
 exit $status

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Runs the test suite under ThreadSanitizer or AddressSanitizer, reproducibly (issue 5).
 #
-#   Scripts/sanitize.sh thread|address [FILTER]
+#   Scripts/sanitize.sh thread|address [FILTER [SKIP]]
 #
-# FILTER is passed to `swift test --filter` (e.g. MigrationTests, 'MigrationTests|ConsoleTests').
+# FILTER is passed to `swift test --filter` (e.g. MigrationTests, 'MigrationTests|ConsoleTests'),
+# SKIP to `swift test --skip` (the tests FILTER chose that are left out).
 # Each sanitizer has its own scratch path (.build-tsan, .build-asan), so the two and the
 # ordinary build never invalidate one another. The full log is kept in the scratch directory;
 # the exit status is non-zero when a test fails or the sanitizer reports anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { echo "usage: Scripts/sanitize.sh thread|address [FILTER]" >&2; exit 2; }
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+usage() { echo "usage: Scripts/sanitize.sh thread|address [FILTER [SKIP]]" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 3 ] || usage
 kind=$1
 filter=${2:-}
+skip=${3:-}
 case "$kind" in
   thread) scratch=.build-tsan ;;
   address) scratch=.build-asan ;;
@@ -42,6 +44,7 @@ started=$(date +%s)
 # memory, which the sanitizers' shadow memory multiplies.
 arguments=(--sanitize="$kind" --scratch-path "$scratch" --disable-xctest --no-parallel)
 if [ -n "$filter" ]; then arguments+=(--filter "$filter"); fi
+if [ -n "$skip" ]; then arguments+=(--skip "$skip"); fi
 set +e
 swift test "${arguments[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

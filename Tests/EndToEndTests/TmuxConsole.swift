@@ -245,10 +245,12 @@ final class TmuxConsole: @unchecked Sendable {
       if Date() > deadline {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).screen")
         try? text.write(to: file, atomically: true, encoding: .utf8)
+        // What was awaited comes again after the screen: a report cut to its last lines
+        // still says it.
         throw EndToEndFailure(
           description: "timed out after \(Int(timeout)) s waiting for \(what); last screen "
             + "(also in \(file.path)):\n"
-            + text)
+            + text + "\n(the screen above did not show \(what) within \(Int(timeout)) s)")
       }
       try await Task.sleep(for: .milliseconds(50))
     }
