@@ -202,7 +202,11 @@ public final class DaemonEngine: Sendable {
           log("ldmd \(hostName): stopping: cancelling migrations, destroying halves")
           manager.shutDown(now: now)
         }
-        for _ in 0..<10_000 where manager.step(until: now) {}
+        // Until nothing moves (a `where` clause would only filter: every one of the 10,000
+        // steps would run, and the engine thread spun through them on each wake).
+        for _ in 0..<10_000 {
+          guard manager.step(until: now) else { break }
+        }
         for answer in desk.answers() {
           if let (owner, report) = tickets.restore(answer) {
             reports[owner, default: []].append(report)

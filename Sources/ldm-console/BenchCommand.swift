@@ -19,7 +19,9 @@ struct BenchCommand: ParsableCommand {
       1 GiB domain of random pages between two ldmd in two network namespaces
       joined by a veth pair, with TLS and in plain text, next to iperf3 over the
       same pair (goals: TLS >= 0.5 of iperf3, plain >= 0.7; each daemon's peak
-      resident memory <= 1.3 times the memory its domains touched).
+      resident memory <= 1.3 times the memory its domains touched); then ldom02 of
+      the built-in scenario over the pair shaped to 1 Gbit/s (tc tbf) with no codec,
+      lz4 and zstd (goal: the better codec at least 2 times faster than none).
       """)
 
   @Flag(help: "Print one JSON object instead of a table.")

@@ -4,8 +4,9 @@ import Network
 
 /// `bench --network`: a 1 GiB domain of random pages migrated between two daemons in two
 /// network namespaces joined by a veth pair (unshaped), with mutual TLS and in plain text,
-/// next to iperf3 over the same pair in the same run; and each daemon's peak resident memory
-/// against the memory its domains touched.
+/// next to iperf3 over the same pair in the same run; each daemon's peak resident memory
+/// against the memory its domains touched; and ldom02 of the built-in scenario over the pair
+/// shaped to 1 Gbit/s with each codec (issue 12's compression between daemons).
 enum NetworkBenchmark {
   struct Failure: Error, CustomStringConvertible {
     let description: String
@@ -35,6 +36,29 @@ enum NetworkBenchmark {
     /// The larger of the two daemons' VmHWM over touched memory, in each run.
     var tlsPeakRatio: Double
     var plainPeakRatio: Double
+    /// ldom02 of the built-in scenario across the same pair shaped to 1 Gbit/s, per codec.
+    var shapedCompression: ShapedCompression
+  }
+
+  /// One migration of the built-in realistic mix over the shaped link, with one codec.
+  struct CompressionRun: Codable {
+    var codec: String
+    /// From `started` to `completed`, wall clock.
+    var totalSeconds: Double
+    var downtimeSeconds: Double
+    var passes: Int
+    /// Page records before compression over what went on the wire (1 without a codec).
+    var compressionRatio: Double
+  }
+
+  struct ShapedCompression: Codable {
+    var domain: String
+    /// `tc … tbf rate` of each end's outgoing traffic.
+    var rate: String
+    var runs: [CompressionRun]
+    var betterCodec: String
+    /// none's total time over the better codec's (issue 12's goal: at least 2).
+    var speedup: Double
   }
 
   static let ipCandidates = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
@@ -45,11 +69,18 @@ enum NetworkBenchmark {
     guard geteuid() == 0 else { return "bench --network needs root (ip netns, tc)" }
     guard ipPath != nil else { return "bench --network needs iproute2's ip" }
     guard iperf3Path != nil else { return "bench --network needs iperf3 (apt-get install iperf3)" }
+    guard tcPath != nil else { return "bench --network needs iproute2's tc" }
     return nil
   }
 
   static var ipPath: String? {
     ipCandidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  static var tcPath: String? {
+    ["/usr/sbin/tc", "/sbin/tc", "/usr/bin/tc", "/bin/tc"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
   }
 
   static var iperf3Path: String? {
@@ -65,12 +96,14 @@ enum NetworkBenchmark {
     let iperf = try bed.iperf()
     let tls = try bed.migrate(binary: binary, insecure: false)
     let plain = try bed.migrate(binary: binary, insecure: true)
+    let shaped = try bed.compressionOnShapedLink(binary: binary)
     return Report(
       iperfBitsPerSecond: iperf, tls: tls, plain: plain,
       tlsRatioToIperf: tls.throughputBitsPerSecond / iperf,
       plainRatioToIperf: plain.throughputBitsPerSecond / iperf,
       tlsPeakRatio: max(tls.sourcePeakRatio, tls.targetPeakRatio),
-      plainPeakRatio: max(plain.sourcePeakRatio, plain.targetPeakRatio))
+      plainPeakRatio: max(plain.sourcePeakRatio, plain.targetPeakRatio),
+      shapedCompression: shaped)
   }
 
   static func table(_ report: Report) -> [String] {
@@ -98,6 +131,23 @@ enum NetworkBenchmark {
           + met(max(run.sourcePeakRatio, run.targetPeakRatio) <= 1.3),
       ]
     }
+    let shaped = report.shapedCompression
+    lines += [
+      "",
+      "Compression: \(shaped.domain) (built-in realistic mix) between two ldmd across the"
+        + " veth pair shaped to \(shaped.rate) (tc tbf), mutual TLS",
+    ]
+    for run in shaped.runs {
+      lines.append(
+        "  \(run.codec)".padding(toLength: 10, withPad: " ", startingAt: 0)
+          + String(
+            format: "total %6.2f s   downtime %4.0f ms   %d passes   ratio %.2f",
+            run.totalSeconds, run.downtimeSeconds * 1000, run.passes, run.compressionRatio))
+    }
+    lines.append(
+      String(
+        format: "  speedup %.2f   (none / %@, total time)   goal >= 2", shaped.speedup,
+        shaped.betterCodec) + met(shaped.speedup >= 2))
     return lines
   }
 
@@ -185,20 +235,91 @@ enum NetworkBenchmark {
       throw Failure(description: "iperf3 gave no rate: \(lastError)")
     }
 
-    /// One migration of ldom01 from a daemon in side a to one in side b.
+    /// One migration of ldom01 (1 GiB of random pages) from a daemon in side a to one in
+    /// side b, unshaped.
     func migrate(binary: String, insecure: Bool) throws -> MigrationRun {
-      let security = insecure ? ["--insecure"] : ["--certs", folder.path]
       let label = insecure ? "plain" : "tls"
+      let (events, peaks) = try migration(
+        binary: binary, label: label, domain: "ldom01", scenario: scenario, insecure: insecure)
+      let figures = try Self.figures(events: events)
+      return MigrationRun(
+        throughputBitsPerSecond: figures.firstPassBytes * 8 / figures.firstPassSeconds,
+        firstPassSeconds: figures.firstPassSeconds, passes: figures.passes,
+        totalSeconds: figures.totalSeconds, sourcePeakResidentBytes: peaks.source,
+        targetPeakResidentBytes: peaks.target, touchedBytes: touched,
+        sourcePeakRatio: Double(peaks.source) / Double(touched),
+        targetPeakRatio: Double(peaks.target) / Double(touched))
+    }
+
+    /// ldom02 of the built-in scenario (its realistic mix of content, its workload) with each
+    /// codec, over the pair shaped to 1 Gbit/s each way; the shaping is removed afterwards.
+    func compressionOnShapedLink(binary: String) throws -> ShapedCompression {
+      let rate = "1gbit"
+      try shape(rate: rate)
+      defer { try? unshape() }
+      var runs: [CompressionRun] = []
+      for codec in ["none", "lz4", "zstd"] {
+        let (events, _) = try migration(
+          binary: binary, label: "shaped-\(codec)", domain: "ldom02", scenario: nil,
+          insecure: false, compress: codec)
+        let figures = try Self.figures(events: events)
+        runs.append(
+          CompressionRun(
+            codec: codec, totalSeconds: figures.totalSeconds,
+            downtimeSeconds: figures.downtimeSeconds, passes: figures.passes,
+            compressionRatio: figures.compressionRatio))
+      }
+      guard let none = runs.first,
+        let better = runs.dropFirst().min(by: {
+          $0.totalSeconds < $1.totalSeconds
+        })
+      else { throw Failure(description: "no compression runs") }
+      return ShapedCompression(
+        domain: "ldom02", rate: "1 Gbit/s", runs: runs, betterCodec: better.codec,
+        speedup: none.totalSeconds / better.totalSeconds)
+    }
+
+    /// Each end's outgoing traffic through a token bucket (netem is not available on the
+    /// kernels this runs on).
+    func shape(rate: String) throws {
+      guard let tc = NetworkBenchmark.tcPath else { throw Failure(description: "no tc") }
+      for (name, interface) in [(names.a, "veth-a"), (names.b, "veth-b")] {
+        try command(
+          ip,
+          [
+            "netns", "exec", name, tc, "qdisc", "replace", "dev", interface, "root", "tbf",
+            "rate", rate, "burst", "256kb", "latency", "50ms",
+          ])
+      }
+    }
+
+    func unshape() throws {
+      guard let tc = NetworkBenchmark.tcPath else { return }
+      for (name, interface) in [(names.a, "veth-a"), (names.b, "veth-b")] {
+        try command(ip, ["netns", "exec", name, tc, "qdisc", "del", "dev", interface, "root"])
+      }
+    }
+
+    /// Two daemons (side a's the source), one `ldm migrate` of `domain` run against the source
+    /// to its end; the events file and each daemon's peak resident memory.
+    func migration(
+      binary: String, label: String, domain: String, scenario: String?, insecure: Bool,
+      compress: String? = nil
+    ) throws -> (events: String, peaks: (source: UInt64, target: UInt64)) {
+      let security = insecure ? ["--insecure"] : ["--certs", folder.path]
+      let options =
+        (scenario.map { ["--scenario", $0] } ?? []) + security
+        + (compress.map { ["--compress", $0] } ?? [])
       func daemon(_ host: String, _ name: String, peer: String, _ peerAddress: String) throws
         -> (Process, URL)
       {
         let log = folder.appendingPathComponent("ldmd-\(host)-\(label).log")
         let process = try start(
           [
-            ip, "netns", "exec", name, binary, "ldmd", "--scenario", scenario, "--host", host,
+            ip, "netns", "exec", name, binary, "ldmd", "--host", host,
             "--listen", "0.0.0.0:\(NetworkBenchmark.port)", "--peer",
             "\(peer)=\(peerAddress):\(NetworkBenchmark.port)",
-          ] + security, log: log)
+          ] + options, log: log)
         return (process, log)
       }
       let source = try daemon("sparc-t4-a", names.a, peer: "sparc-t4-b", addresses.b)
@@ -209,7 +330,7 @@ enum NetworkBenchmark {
         try waitForLine(log, process: process, timeout: 300) { $0.contains("listening on") }
       }
       let script = folder.appendingPathComponent("migrate-\(label).txt").path
-      try Data("sparc-t4-a# ldm migrate -p \(password) ldom01 root@sparc-t4-b\n".utf8).write(
+      try Data("sparc-t4-a# ldm migrate -p \(password) \(domain) root@sparc-t4-b\n".utf8).write(
         to: URL(fileURLWithPath: script))
       let events = folder.appendingPathComponent("events-\(label).jsonl").path
       let connect = ["--connect", "sparc-t4-a=127.0.0.1:\(NetworkBenchmark.port)"] + security
@@ -219,34 +340,32 @@ enum NetworkBenchmark {
         throw Failure(description: "the \(label) migration failed: \(transcript)")
       }
       // The target's peak comes once it has resumed; the source's once it has sent all.
-      let figures = try Self.figures(events: events)
-      let sourcePeak = try peak(source.0.processIdentifier)
-      let targetPeak = try peak(target.0.processIdentifier)
-      return MigrationRun(
-        throughputBitsPerSecond: figures.firstPassBytes * 8 / figures.firstPassSeconds,
-        firstPassSeconds: figures.firstPassSeconds, passes: figures.passes,
-        totalSeconds: figures.totalSeconds, sourcePeakResidentBytes: sourcePeak,
-        targetPeakResidentBytes: targetPeak, touchedBytes: touched,
-        sourcePeakRatio: Double(sourcePeak) / Double(touched),
-        targetPeakRatio: Double(targetPeak) / Double(touched))
+      return (
+        events, (try peak(source.0.processIdentifier), try peak(target.0.processIdentifier))
+      )
     }
 
     static func figures(events path: String) throws -> (
-      firstPassBytes: Double, firstPassSeconds: Double, passes: Int, totalSeconds: Double
+      firstPassBytes: Double, firstPassSeconds: Double, passes: Int, totalSeconds: Double,
+      downtimeSeconds: Double, compressionRatio: Double
     ) {
       let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
       let objects = try lines.compactMap {
         try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
       }
       let passes = objects.filter { $0["kind"] as? String == "pass-finished" }
+      let completed = objects.first { $0["kind"] as? String == "completed" }
       guard let first = passes.first, let bytes = first["bytes"] as? Double,
         let seconds = first["seconds"] as? Double, seconds > 0,
         let started = objects.first(where: { $0["kind"] as? String == "started" })?["time"]
           as? Double,
-        let ended = objects.first(where: { $0["kind"] as? String == "completed" })?["time"]
-          as? Double
+        let completed, let ended = completed["time"] as? Double,
+        let downtime = completed["downtime"] as? Double
       else { throw Failure(description: "no pass or no completion in \(path)") }
-      return (bytes, seconds, passes.count, ended - started)
+      return (
+        bytes, seconds, passes.count, ended - started, downtime,
+        completed["compressionRatio"] as? Double ?? 1
+      )
     }
 
     /// VmHWM of a process, in bytes (the daemon itself: `ip netns exec` execs it).
