@@ -76,7 +76,8 @@ final class RemoteEngine: EngineConnection {
     let datacenter = DatacenterSnapshot.merged(views, order: links.map(\.host))
     let live = LiveSnapshot(
       datacenter: datacenter, speed: 1, isPaused: false, isStepping: false,
-      events: Array(events), clock: .wallClock, unreachable: unreachable)
+      // Not Array(_:) of an empty Deque: see DaemonLink.poll().
+      events: events.isEmpty ? [] : Array(events), clock: .wallClock, unreachable: unreachable)
     return (live, reports)
   }
 }
