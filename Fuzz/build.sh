@@ -11,6 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
+# Debug by default: a cold build takes a fifth less CPU than release (328 s against 420 s
+# here) and the targets run within 15 % of release's executions per second, most of a run
+# being ASan's and the coverage's. FUZZ_CONFIGURATION=release for long runs.
+configuration=${FUZZ_CONFIGURATION:-debug}
 all=(ldm-command run-script scenario scenario-structure theme compression protocol)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
@@ -31,17 +35,17 @@ for target in "${targets[@]}"; do entry "$target" >/dev/null; done
 # 1. Console and everything below it (LdmCommands, Migration, Hypervisor, Yams, swift-crypto,
 #    swift-collections): Swift with coverage and ASan, C (libyaml, BoringSSL) with ASan and
 #    coverage too, so the fuzzer also sees branches inside the YAML parser.
-swift build -c release --scratch-path "$scratch" --target Console \
+swift build -c "$configuration" --scratch-path "$scratch" --target Console \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
 # Compression (step 1 builds it too, for Migration; built here on its own as well so the
 # compression target does not depend on that); liblz4 and libzstd are Debian's, not
 # instrumented, so the fuzzer sees the Swift side's branches only.
-swift build -c release --scratch-path "$scratch" --target Compression \
+swift build -c "$configuration" --scratch-path "$scratch" --target Compression \
   -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
 
 # 2. The objects of those modules. Only library modules are built by step 1, but a scratch
 #    directory reused for something else could hold a main: leave out executables and tests.
-release="$scratch/release"
+release="$scratch/$configuration"
 objects=()
 while IFS= read -r object; do objects+=("$object"); done < <(
   find "$release"/ -path '*.build/*' -name '*.o' \
