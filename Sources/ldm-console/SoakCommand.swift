@@ -88,7 +88,8 @@ struct SoakCommand: ParsableCommand {
       "  simulated time       \(String(format: "%.1f s", report.simulatedSeconds))",
       "  process resident     start \(mebibytes(report.resident.start)),"
         + " half-way \(mebibytes(report.resident.middle)),"
-        + " end \(mebibytes(report.resident.end))",
+        + " end \(mebibytes(report.resident.end)),"
+        + " peak (VmHWM) \(mebibytes(report.resident.peak))",
       "  guest memory         start \(mebibytes(report.guestMemory.start)),"
         + " half-way \(mebibytes(report.guestMemory.middle)),"
         + " end \(mebibytes(report.guestMemory.end))",
