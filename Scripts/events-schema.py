@@ -10,7 +10,7 @@ CHECKS = ["target-reachable", "authentication", "software", "domain-state", "tar
           "direct-io", "cpus", "cpu-type", "memory", "virtual-disks", "virtual-services",
           "console-port"]
 FAULTS = ["link-down", "target-oom", "target-crash", "slow-link"]
-FAILURES = ["pre-check", "link-down", "connection-closed", "target-stopped-responding",
+FAILURES = ["pre-check", "link-down", "connection-closed", "channel-lost", "target-stopped-responding",
             "target-out-of-memory", "target-refused", "target-shutting-down", "digest-mismatch",
             "protocol-violation", "version-mismatch"]
 

@@ -143,6 +143,7 @@ extension MigrationFailure {
     switch self {
     case .preCheck: "pre-check"
     case .connectionLost(_, let cause): cause == .linkDown ? "link-down" : "connection-closed"
+    case .channelLost: "channel-lost"
     case .targetStoppedResponding: "target-stopped-responding"
     case .targetOutOfMemory: "target-out-of-memory"
     case .targetRefused: "target-refused"
