@@ -168,6 +168,55 @@ import Testing
       reason: "CHANNEL-JOIN names channel 0, but this migration was granted one channel")
   }
 
+  @Test func aPageChannelThatCannotBeOpenedFailsTheMigrationCleanly() throws {
+    let datacenter = try Self.datacenter(channels: 2)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    try #require(datacenter.migration(id)).openPageChannel = { nil }
+    let outcome = H.finish(datacenter, id, limit: 30)
+    #expect(outcome == .failed(.channelLost(target: "sparc-t4-b", channel: 0, cause: .reset)))
+    #expect(
+      H.lines(outcome, domain: "ldom01").first
+        == "Lost page channel 0 to the target machine sparc-t4-b: the connection could not be"
+        + " made or was reset")
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+  }
+
+  /// A page connection that never reaches the target's manager: the target gives up on it
+  /// after the peer timeout, destroys its half and says why.
+  @Test func aPageChannelThatNeverArrivesFailsTheMigrationCleanly() throws {
+    let datacenter = try Self.datacenter(channels: 2)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    var opened = 0
+    try #require(datacenter.migration(id)).openPageChannel = { [weak datacenter] in
+      guard let datacenter else { return nil }
+      opened += 1
+      let (mine, theirs) = datacenter.link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+      // Channel 0 joins; channel 1's far end is never accepted by the target's manager.
+      if opened == 1 {
+        datacenter.manager(named: "sparc-t4-b")?.accept(theirs, now: datacenter.now)
+      }
+      return mine
+    }
+    let outcome = H.finish(datacenter, id, limit: 60)
+    #expect(
+      outcome
+        == .failed(
+          .protocolViolation(
+            peer: "sparc-t4-a", reason: "page channel 1 of the 2 granted never joined")))
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+    #expect(datacenter.accountingProblems() == [])
+  }
+
   @Test func aJoinNamingNoMigrationIsRefusedAndClosed() throws {
     let datacenter = try Self.datacenter(channels: 2)
     let (mine, theirs) = datacenter.link.connect(from: "sparc-t4-a", to: "sparc-t4-b")

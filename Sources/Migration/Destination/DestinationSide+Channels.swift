@@ -138,6 +138,10 @@ extension DestinationSide {
     stream.figures.bytes = UInt64(MessageCodec.encode(.joinChannel(join)).count)
     pageStreams.append(stream)
     pageStreams.sort { $0.index < $1.index }
+    if pageStreams.count == granted, let created = createdAwaitingChannels {
+      createdAwaitingChannels = nil
+      perform(.targetReady(created))
+    }
   }
 
   /// The pass whose batches the page channels carry now, nil while none is being sent.

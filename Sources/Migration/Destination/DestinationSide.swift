@@ -59,6 +59,8 @@ public final class DestinationSide {
   var heldMessage: MigrationMessage?
   /// When the hello was accepted: the page channels have the peer timeout from then to join.
   var acceptedAt: Double?
+  /// TARGET-CREATED, held while a granted page channel has not joined yet.
+  var createdAwaitingChannels: TargetCreated?
   /// Guards the target memory's allocation of fresh pages while channels apply in parallel.
   let allocation = PageAllocationLock()
   /// Set when this connection turned out to be a page channel: its CHANNEL-JOIN, for the
@@ -266,6 +268,11 @@ public final class DestinationSide {
   func perform(_ action: DelayedAction) {
     switch action {
     case .targetReady(let created):
+      // The pages may start once this is sent: every page channel must be there first.
+      guard pageStreams.count == granted || granted == 1 else {
+        createdAwaitingChannels = created
+        return
+      }
       state = .created
       send(.targetCreated(created))
     case .resume(let request):
@@ -410,7 +417,10 @@ public final class DestinationSide {
     state = .resumed
     cpuStates = [:]
     policy.resumed(token, name)
-    if request.state == .active { emitEvent(.resumed(name: name, decompression: decompression)) }
+    if request.state == .active {
+      emitEvent(
+        .resumed(name: name, decompression: decompression, channels: channelFigures))
+    }
     send(.resumed(digest: verifiedDigest))
   }
 

@@ -520,7 +520,7 @@ public final class SourceSide {
     emitEvent(
       .completed(
         targetHost: targetHostName, targetName: targetName, downtime: statistics.actualDowntime,
-        state: state, compression: statistics.compression))
+        state: state, compression: statistics.compression, channels: statistics.channels))
     send(.goodbye)
     finish()
   }
