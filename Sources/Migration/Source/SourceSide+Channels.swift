@@ -2,7 +2,7 @@ import Compression
 import Hypervisor
 
 /// One page connection of a migration granted more than one channel, as QEMU's multifd
-/// channels: its own connection, compressor and counts. Its batch of a turn is built and
+/// channels: its own connection, compressor and counts. Its batches of a turn are built and
 /// compressed on a thread of its own while the engine thread waits, so the guest (which runs
 /// on the engine thread) never writes memory that is being read.
 final class SourcePageStream {
@@ -13,10 +13,11 @@ final class SourcePageStream {
   /// Pages this channel carried in the current pass (its CHANNEL-SYNC says how many).
   var passPages = 0
 
-  // One turn's work, filled by the engine thread, encoded by the channel's thread.
-  var turnPages: [Int] = []
-  var turnFrame: [UInt8] = []
-  var turnNormal = 0
+  // One turn's work, filled by the engine thread, encoded by the channel's thread: the
+  // pages of each batch, then its frame and how many of its pages were not zero.
+  var turnBatches: [[Int]] = []
+  var turnFrames: [[UInt8]] = []
+  var turnNormal: [Int] = []
 
   init(index: Int, channel: MigrationChannel, codec: CompressionCodec) {
     self.index = index
@@ -27,14 +28,19 @@ final class SourcePageStream {
       : BatchCompressor(
         codec: codec, maximumBatchBytes: MigrationTiming.batchPages * PageRecord.normalBytes)
     figures = ChannelFigures(index: index)
-    turnPages.reserveCapacity(MigrationTiming.batchPages)
   }
 
-  /// Builds this turn's batch from `memory` and compresses it: the part that runs in parallel.
+  /// Builds this turn's batches from `memory` and compresses them: the part that runs in
+  /// parallel.
   func encodeTurn(pass: Int, memory: GuestMemory) {
-    var batch = PageBatchWriter(pass: pass, capacity: turnPages.count)
+    turnFrames = turnBatches.map { encode($0, pass: pass, memory: memory) }
+    if let compressor { figures.cpuTime = compressor.statistics.cpuTime }
+  }
+
+  func encode(_ pages: [Int], pass: Int, memory: GuestMemory) -> [UInt8] {
+    var batch = PageBatchWriter(pass: pass, capacity: pages.count)
     var normal = 0
-    for page in turnPages {
+    for page in pages {
       if let bytes = memory.bytes(ofPage: page), !GuestMemory.isZeroPage(bytes) {
         batch.append(page: page, bytes: bytes)
         normal += 1
@@ -42,14 +48,10 @@ final class SourcePageStream {
         batch.appendZero(page: page)
       }
     }
-    let pages = batch.finish()
-    turnNormal = normal
-    guard let compressor else {
-      turnFrame = pages
-      return
-    }
-    turnFrame = (try? CompressedPageBatch.frame(compressing: pages, with: compressor)) ?? pages
-    figures.cpuTime = compressor.statistics.cpuTime
+    let frame = batch.finish()
+    turnNormal.append(normal)
+    guard let compressor else { return frame }
+    return (try? CompressedPageBatch.frame(compressing: frame, with: compressor)) ?? frame
   }
 }
 
@@ -106,43 +108,58 @@ extension SourceSide {
     stream.figures.bytes += UInt64(frame.count)
   }
 
-  /// Sends page batches over the page channels while any takes them: each turn gives every
-  /// writable channel one batch, which the channels' threads build and compress at once.
+  /// Sends page batches over the page channels while any takes them. Each turn gives every
+  /// writable channel as many batches as its send window takes at the ratio measured so far
+  /// (at least one, at most 16), which the channels' threads build and compress at once: the
+  /// threads wake once per window, not once per batch.
   /// Returns whether anything was sent.
   func sendPagesOnChannels(_ memory: GuestMemory) -> Bool {
     let pass = conversation == .suspending ? 0 : statistics.pass
+    let batchBytes = Double(MigrationTiming.batchPages * PageRecord.normalBytes) * wireFraction
+    let perTurn = max(1, min(16, Int(Double(MigrationTiming.channelTurnBytes) / batchBytes)))
     var sent = false
     while pendingPages > 0 {
       let turn = pageStreams.filter(\.channel.isWritable)
       guard !turn.isEmpty else { break }
       var working: [SourcePageStream] = []
       for stream in turn where pendingPages > 0 {
-        stream.turnPages.removeAll(keepingCapacity: true)
-        while stream.turnPages.count < MigrationTiming.batchPages,
-          let page = pending.first(fromWord: &cursorWord)
-        {
-          pending.remove(page)
-          pendingPages -= 1
-          stream.turnPages.append(page)
+        stream.turnBatches.removeAll(keepingCapacity: true)
+        stream.turnNormal.removeAll(keepingCapacity: true)
+        while stream.turnBatches.count < perTurn, pendingPages > 0 {
+          var pages: [Int] = []
+          pages.reserveCapacity(MigrationTiming.batchPages)
+          while pages.count < MigrationTiming.batchPages,
+            let page = pending.first(fromWord: &cursorWord)
+          {
+            pending.remove(page)
+            pendingPages -= 1
+            pages.append(page)
+          }
+          guard !pages.isEmpty else { break }
+          stream.turnBatches.append(pages)
         }
-        if !stream.turnPages.isEmpty { working.append(stream) }
+        if !stream.turnBatches.isEmpty { working.append(stream) }
       }
       guard !working.isEmpty else { break }
       ChannelThreads.forEach(working) { $0.encodeTurn(pass: pass, memory: memory) }
       for stream in working {
-        let zero = stream.turnPages.count - stream.turnNormal
-        statistics.normalPages += UInt64(stream.turnNormal)
-        statistics.zeroPages += UInt64(zero)
-        let encoded =
-          UInt64(stream.turnNormal) * UInt64(PageRecord.normalBytes)
-          + UInt64(zero) * UInt64(PageRecord.headerBytes)
-        pendingBytes -= min(pendingBytes, encoded)
-        passPages += stream.turnPages.count
-        stream.passPages += stream.turnPages.count
-        stream.figures.pages += stream.turnPages.count
-        stream.figures.batches += 1
-        send(frame: stream.turnFrame, on: stream)
-        stream.turnFrame = []
+        for (pages, (frame, normal)) in zip(
+          stream.turnBatches, zip(stream.turnFrames, stream.turnNormal))
+        {
+          let zero = pages.count - normal
+          statistics.normalPages += UInt64(normal)
+          statistics.zeroPages += UInt64(zero)
+          let encoded =
+            UInt64(normal) * UInt64(PageRecord.normalBytes)
+            + UInt64(zero) * UInt64(PageRecord.headerBytes)
+          pendingBytes -= min(pendingBytes, encoded)
+          passPages += pages.count
+          stream.passPages += pages.count
+          stream.figures.pages += pages.count
+          stream.figures.batches += 1
+          send(frame: frame, on: stream)
+        }
+        stream.turnFrames = []
       }
       sent = true
     }
