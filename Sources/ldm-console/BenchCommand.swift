@@ -15,6 +15,9 @@ struct BenchCommand: ParsableCommand {
       unlimited link (encoded, paced, decoded), against memcpy of the same pages into fresh
       memory (goal: ratio >= 0.8) and into warm memory; a 64 GiB domain that touched 1 GiB
       (goal: peak RSS < 3 GiB); pre-copy of ldom02 against the textbook model.
+      Channels (--only channels): a 1 GiB domain of mixed content on an unlimited link
+      with 1 and 2 page channels, each codec, on the wall clock of phases 3-4; the goal
+      channels.speedup is zstd's throughput with 2 channels over 1 (goal >= 1.6).
       --network (as root, with iproute2 and iperf3): only the network measurement, a
       1 GiB domain of random pages between two ldmd in two network namespaces
       joined by a veth pair, with TLS and in plain text, next to iperf3 over the
