@@ -10,7 +10,7 @@ CHECKS = ["target-reachable", "authentication", "software", "domain-state", "tar
           "direct-io", "cpus", "cpu-type", "memory", "virtual-disks", "virtual-services",
           "console-port"]
 FAULTS = ["link-down", "target-oom", "target-crash", "slow-link"]
-FAILURES = ["pre-check", "link-down", "connection-closed", "target-stopped-responding",
+FAILURES = ["pre-check", "link-down", "connection-closed", "channel-lost", "target-stopped-responding",
             "target-out-of-memory", "target-refused", "target-shutting-down", "digest-mismatch",
             "protocol-violation", "version-mismatch"]
 
@@ -26,6 +26,14 @@ def enum(values): return {"type": "string", "enum": values}
 # With compression, pass-finished, resumed and completed carry what the codec did.
 def compression(cpu): return {"codec": enum(["lz4", "zstd"]), "uncompressedBytes": count,
                               "compressedBytes": count, "compressionRatio": rate, cpu: seconds}
+
+# With more than one page channel, resumed and completed carry each channel's figures.
+def channels(cpu): return {"channels": {
+    "type": "array", "minItems": 2, "maxItems": 16,
+    "items": {"type": "object", "required": ["index", "batches", "pages", "bytes", cpu],
+              "properties": {"index": {"type": "integer", "minimum": 0, "maximum": 15},
+                             "batches": count, "pages": count, "bytes": count, cpu: seconds},
+              "additionalProperties": False}}}
 
 COMMON = {
     "time": seconds,
@@ -62,9 +70,11 @@ KINDS = {
     "suspended": ({"dirtyPages": count, "vcpus": count}, {}),
     "hand-off-requested": ({"digest": digest}, {}),
     "digests-matched": ({"digest": digest}, {}),
-    "resumed": ({"targetName": name}, compression("decompressSeconds")),
+    "resumed": ({"targetName": name},
+                {**compression("decompressSeconds"), **channels("decompressSeconds")}),
     "completed": ({"targetHost": name, "targetName": name, "state": enum(STATES)},
-                  {"downtime": seconds, **compression("compressSeconds")}),
+                  {"downtime": seconds, **compression("compressSeconds"),
+                   **channels("compressSeconds")}),
     "cancelled": ({"targetHost": name, "targetName": name, "targetExisted": boolean,
                    "sourceState": enum(STATES)}, {}),
     "failed": ({"failure": enum(FAILURES), "errorFlag": boolean, "reason": name}, {}),

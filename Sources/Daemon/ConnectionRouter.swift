@@ -6,7 +6,7 @@ import NIOCore
 import Network
 
 /// One accepted connection, before and after its first frame tells what it is: a migration
-/// from another daemon (a HELLO) goes to the engine as a ``TCPMigrationChannel``; a control
+/// from another daemon (a HELLO, or a CHANNEL-JOIN for a page channel) goes to the engine as a ``TCPMigrationChannel``; a control
 /// hello becomes a ``ControlSession``; anything else is refused and closed.
 final class ConnectionRouter: Sendable {
   enum Route: Sendable {
@@ -45,7 +45,9 @@ final class ConnectionRouter: Sendable {
   private func decide(_ buffer: ByteBuffer) {
     let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
     switch type {
-    case MessageType.hello.rawValue?:
+    case MessageType.hello.rawValue?, MessageType.joinChannel.rawValue?:
+      // A migration's main connection, or one of its page channels: the engine's manager
+      // hands a page channel to the migration its CHANNEL-JOIN names.
       let channel = TCPMigrationChannel(clock: DaemonEngine.clock, wake: engine.wake)
       route.withLockedValue { $0 = .migration(channel) }
       forward(channel.outgoing)
@@ -61,7 +63,7 @@ final class ConnectionRouter: Sendable {
       let code = type.map { "0x" + String($0, radix: 16) } ?? "none"
       log(
         "connection from \(peer) closed: its first frame (type \(code)) is neither a migration"
-          + " HELLO nor a control hello")
+          + " HELLO, a CHANNEL-JOIN nor a control hello")
       outbox.finish()
     }
   }

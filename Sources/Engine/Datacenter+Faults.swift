@@ -113,8 +113,10 @@ extension Datacenter {
         settings.link.bitsPerSecond = bits
       } else {
         for migration in migrations {
-          if let channel = migration.channel as? InProcessChannel {
-            link.cap(channel, bytesPerSecond: bits / 8)
+          // The migration's rate is capped, whatever number of connections carries it.
+          let connections = migration.connections.compactMap { $0 as? InProcessChannel }
+          for channel in connections {
+            link.cap(channel, bytesPerSecond: bits / 8 / Double(connections.count))
           }
         }
       }
@@ -135,14 +137,14 @@ extension Datacenter {
       let half = destination?.incoming(of: migration.id, from: migration.sourceHostName)
       switch fault {
       case .linkDown:
-        if let channel = migration.channel as? InProcessChannel {
-          link.fail([channel], .linkDown, at: time)
-        }
+        link.fail(migration.connections.compactMap { $0 as? InProcessChannel }, .linkDown, at: time)
       case .targetCrash:
         if let half {
           destination?.restart(now: time, only: [half])
-        } else if let channel = migration.channel as? InProcessChannel {
-          channel.reset(at: time)
+        } else {
+          for channel in migration.connections.compactMap({ $0 as? InProcessChannel }) {
+            channel.reset(at: time)
+          }
         }
       case .targetOutOfMemory:
         half?.refusesAllocations = true

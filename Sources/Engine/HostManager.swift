@@ -64,6 +64,8 @@ public final class HostManager {
       id: id, request: request, host: host, channel: channel, settings: settings, now: now,
       emit: emit)
     side.holdsAtPhaseChange = holdsAtPhaseChanges
+    let target = request.targetHost
+    side.openPageChannel = { [weak self] in self?.connect(target) }
     if request.dryRun {
       dryRuns.append(side)
     } else {
@@ -136,8 +138,33 @@ public final class HostManager {
     for query in recoveries where !query.isFinished {
       progress = query.step(until: now) || progress
     }
+    progress = routePageChannels() || progress
     retireFinished()
     return progress
+  }
+
+  /// Hands each connection that announced itself a page channel to the migration it names;
+  /// one naming no migration here is refused and closed.
+  func routePageChannels() -> Bool {
+    let joining = incoming.filter { $0.join != nil }
+    guard !joining.isEmpty else { return false }
+    incoming.removeAll { $0.join != nil }
+    for side in joining {
+      guard let join = side.join else { continue }
+      let id = MigrationID(Int(truncatingIfNeeded: join.migration))
+      if let half = incoming(of: id, from: join.sourceHost) {
+        half.adopt(side.connection, join: join, at: side.time)
+      } else {
+        side.connection.send(
+          MessageCodec.encode(
+            .error(
+              .protocolViolation(
+                "CHANNEL-JOIN names migration \(join.migration) from \(join.sourceHost), which"
+                  + " is not arriving here"))), at: side.time)
+        side.connection.close(at: side.time)
+      }
+    }
+    return true
   }
 
   /// Lets migrations held at a phase change move again (a new presenter slice).

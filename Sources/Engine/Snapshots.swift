@@ -37,6 +37,8 @@ public struct IncomingSnapshot: Sendable, Equatable, Codable {
   public var hasResumed: Bool
   /// The agreed codec and what decompressing cost this host so far; nil while uncompressed.
   public var decompression: CompressionFigures?
+  /// What each page channel brought so far, when more than one was granted.
+  public var channels: [ChannelFigures]?
 }
 
 extension SourceSide {
@@ -57,7 +59,8 @@ extension DestinationSide {
     }
     return IncomingSnapshot(
       id: migration, sourceHost: sourceHost, targetHost: host.name, targetName: targetName,
-      progress: progress, hasResumed: hasResumed, decompression: decompression)
+      progress: progress, hasResumed: hasResumed, decompression: decompression,
+      channels: channelFigures)
   }
 }
 

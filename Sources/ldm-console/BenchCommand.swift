@@ -15,6 +15,9 @@ struct BenchCommand: ParsableCommand {
       unlimited link (encoded, paced, decoded), against memcpy of the same pages into fresh
       memory (goal: ratio >= 0.8) and into warm memory; a 64 GiB domain that touched 1 GiB
       (goal: peak RSS < 3 GiB); pre-copy of ldom02 against the textbook model.
+      Channels (--only channels): a 1 GiB domain of mixed content on an unlimited link
+      with 1 and 2 page channels, each codec, on the wall clock of phases 3-4; the goal
+      channels.speedup is zstd's throughput with 2 channels over 1 (goal >= 1.6).
       --network (as root, with iproute2 and iperf3): only the network measurement, a
       1 GiB domain of random pages between two ldmd in two network namespaces
       joined by a veth pair, with TLS and in plain text, next to iperf3 over the
@@ -37,7 +40,7 @@ struct BenchCommand: ParsableCommand {
   enum Part: String, CaseIterable, ExpressibleByArgument {
     case sparse, stream
     case preCopy = "pre-copy"
-    case compression, ratios
+    case compression, ratios, channels
   }
 
   @Option(
@@ -60,12 +63,17 @@ struct BenchCommand: ParsableCommand {
     var profileRatios: EngineBenchmark.ProfileRatios?
     /// The goal of issue 12: none's total time over the better codec's (goal >= 2).
     var compressionSpeedup: Double?
+    var channels: EngineBenchmark.ChannelSpeed?
+    /// The goal of issue 12: throughput with 2 channels over 1 (zstd, goal >= 1.6).
+    var channelsSpeedup: Double?
     var frames: [FrameTiming]?
     var network: NetworkBenchmark.Report?
 
     enum CodingKeys: String, CodingKey {
-      case build, stream, sparseDomain, preCopy, compression, profileRatios, frames, network
+      case build, stream, sparseDomain, preCopy, compression, profileRatios, channels, frames
+      case network
       case compressionSpeedup = "compression.speedup"
+      case channelsSpeedup = "channels.speedup"
     }
   }
 
@@ -100,6 +108,11 @@ struct BenchCommand: ParsableCommand {
           report.compressionSpeedup = compression.speedup
         }
         if parts.contains(.ratios) { report.profileRatios = try EngineBenchmark.profileRatios() }
+        if parts.contains(.channels) {
+          let channels = try EngineBenchmark.channelSpeed()
+          report.channels = channels
+          report.channelsSpeedup = channels.speedup
+        }
       }
       if !network, ui || uiOnly {
         report.frames = [(200, 60), (80, 24)].map { size in
@@ -187,6 +200,35 @@ struct BenchCommand: ParsableCommand {
     return lines
   }
 
+  static func channelsTable(_ report: Report) -> [String] {
+    guard let channels = report.channels else { return [] }
+    func pad(_ text: String, _ width: Int) -> String {
+      text.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+    var lines = [
+      "",
+      "Channels: \(ByteSize.format(channels.bytes)) domain of \(channels.content) content,"
+        + " unlimited link, in-process, wall clock of phases 3-4 (digests apart)",
+      "  " + pad("codec", 8) + pad("channels", 10) + pad("time", 10) + pad("throughput", 14)
+        + "cores busy",
+    ]
+    for run in channels.runs {
+      lines.append(
+        "  " + pad(run.codec, 8) + pad("\(run.channels)", 10)
+          + pad(Units.formatDuration(run.seconds), 10)
+          + pad(ByteSize.human(run.bytesPerSecond) + "/s", 14)
+          + String(format: "%.2f", run.cores))
+    }
+    for (codec, speedup) in channels.speedups.sorted(by: { $0.key < $1.key }) {
+      lines.append("  \(pad(codec, 6)) 2 channels / 1: " + String(format: "%.2f", speedup))
+    }
+    lines.append(
+      "  channels.speedup      " + String(format: "%.2f", channels.speedup)
+        + "   (zstd, 2 channels / 1, throughput)   goal >= 1.6"
+        + (channels.speedup >= 1.6 ? "  met" : "  NOT MET"))
+    return lines
+  }
+
   static func table(_ report: Report) -> String {
     var lines = ["ldm-console bench (\(report.build) build)"]
     func number(_ value: Double, _ digits: Int = 2) -> String {
@@ -241,6 +283,7 @@ struct BenchCommand: ParsableCommand {
       ]
     }
     lines += compressionTable(report)
+    lines += channelsTable(report)
     if let frames = report.frames {
       lines += ["", "Console: view + diff of one full frame during a migration (median)"]
       for frame in frames {

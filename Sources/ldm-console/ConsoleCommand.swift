@@ -26,13 +26,17 @@ struct ConsoleCommand: ParsableCommand {
   @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
   var compress: String?
 
+  @Option(help: "Page channels per migration, 1 to 16, each with its own thread.")
+  var channels: String?
+
   @OptionGroup(title: "Daemons")
   var daemons: DaemonTargets
 
   func validate() throws {
-    if daemons.isRemote, scenario != nil || compress != nil {
+    if daemons.isRemote, scenario != nil || compress != nil || channels != nil {
+      let option = scenario != nil ? "--scenario" : compress != nil ? "--compress" : "--channels"
       throw ValidationError(
-        "\(scenario != nil ? "--scenario" : "--compress") and --connect do not go together:"
+        "\(option) and --connect do not go together:"
           + " each ldmd runs its own scenario")
     }
   }
@@ -40,7 +44,10 @@ struct ConsoleCommand: ParsableCommand {
   func run() throws {
     guard daemons.isRemote else {
       let scenario = LdmConsole.applying(
-        compress: compress, to: LdmConsole.loadScenario(scenario), command: "console")
+        channels: channels,
+        to: LdmConsole.applying(
+          compress: compress, to: LdmConsole.loadScenario(scenario), command: "console"),
+        command: "console")
       return try ConsoleSession.launch(.scenario(scenario), theme: theme)
     }
     let links: [DaemonLink]

@@ -87,6 +87,23 @@ struct LdmConsole: AsyncParsableCommand {
     return scenario
   }
 
+  /// `scenario` with `--channels` laid over its `channels:` key, within the key's bounds;
+  /// exits 2 on a bad number.
+  static func applying(channels text: String?, to scenario: Scenario, command: String)
+    -> Scenario
+  {
+    guard let text else { return scenario }
+    var scenario = scenario
+    do {
+      scenario.migration.channels = try Quantities.channels.value(of: text)
+    } catch {
+      exit(
+        withError: "ldm-console \(command): --channels: \(error.reason)".escapingControlCharacters,
+        status: 2)
+    }
+    return scenario
+  }
+
   static func exit(withError message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     Foundation.exit(status)

@@ -40,6 +40,9 @@ struct LdmdCommand: AsyncParsableCommand {
   @Option(help: "Compress each batch of pages this host sends: none, lz4 or zstd.")
   var compress: String?
 
+  @Option(help: "Page channels per migration this host sends, 1 to 16: a connection each.")
+  var channels: String?
+
   @Option(
     help: ArgumentHelp(
       "Another host's daemon, for migrations to it (repeat for each).",
@@ -55,7 +58,10 @@ struct LdmdCommand: AsyncParsableCommand {
     sigaddset(&stops, SIGINT)
     pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     let scenario = LdmConsole.applying(
-      compress: compress, to: LdmConsole.loadScenario(self.scenario), command: "ldmd")
+      channels: channels,
+      to: LdmConsole.applying(
+        compress: compress, to: LdmConsole.loadScenario(self.scenario), command: "ldmd"),
+      command: "ldmd")
     guard scenario.hosts.contains(where: { $0.name == host }) else {
       Self.fail(
         "no host named \(host) in \(self.scenario ?? "the built-in scenario") (it has "

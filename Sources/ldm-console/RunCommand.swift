@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
   var compress: String?
 
+  @Option(help: "Page channels per migration, 1 to 16, each with its own thread.")
+  var channels: String?
+
   @Option(help: "Write every engine event to FILE as JSON lines.")
   var events: String?
 
@@ -77,6 +80,7 @@ struct RunCommand: ParsableCommand {
       ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
       ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
       ("--auto-converge", autoConverge), ("--compress", compress != nil),
+      ("--channels", channels != nil),
     ]
     if let (name, _) = simulated.first(where: { $0.1 }) {
       throw ValidationError(
@@ -104,7 +108,7 @@ struct RunCommand: ParsableCommand {
     let arguments = RunMode.Arguments(
       scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
       downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge,
-      compress: compress)
+      compress: compress, channels: channels)
     let output = RunMode.Output(
       transcript: { Self.writeLine($0, to: .standardOutput) },
       error: { Self.writeLine($0, to: .standardError) },

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Hypervisor
 import Migration
 
 /// `ldm-console soak`: thousands of migrations back and forth with random cancels, faults and
@@ -38,18 +39,29 @@ struct SoakCommand: ParsableCommand {
         + " resident memory shows what the engine itself holds."))
   var hotSetOnly = false
 
+  @Option(
+    help: "Page channels of every migration, 1 to 16 (default: drawn from 1 to 4 per migration).")
+  var channels: String?
+
   @Flag(help: "Print the report as JSON.")
   var json = false
 
   func validate() throws {
     guard migrations >= 0 else { throw ValidationError("--migrations must not be negative") }
+    if let channels {
+      do {
+        _ = try Quantities.channels.value(of: channels)
+      } catch {
+        throw ValidationError("--channels: \(error.reason)")
+      }
+    }
   }
 
   func run() throws {
     let report = try Soak.run(
       Soak.Options(
         migrations: migrations, seed: seed, populateMemory: populateMemory,
-        hotSetOnly: hotSetOnly))
+        hotSetOnly: hotSetOnly, channels: try channels.map(Quantities.channels.value(of:))))
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -85,6 +97,11 @@ struct SoakCommand: ParsableCommand {
       "  codecs offered       "
         + ["none", "lz4", "zstd"].map { "\($0) \(report.byCodec[$0] ?? 0)" }.joined(
           separator: ", "),
+      "  channels asked for   "
+        + report.byChannels.sorted { Int($0.key) ?? 0 < Int($1.key) ?? 0 }.map {
+          "\($0.key) \($0.value)"
+        }
+        .joined(separator: ", "),
       "  simulated time       \(String(format: "%.1f s", report.simulatedSeconds))",
       "  process resident     start \(mebibytes(report.resident.start)),"
         + " half-way \(mebibytes(report.resident.middle)),"

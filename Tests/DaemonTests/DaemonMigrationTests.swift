@@ -53,12 +53,41 @@ extension Daemons {
       #expect(compression.codec == .zstd)
       #expect(try #require(compression.statistics.ratio) > 1.2)
       let resumed = pair.events.compactMap { event -> CompressionFigures? in
-        guard event.host == "sparc-t4-b", case .resumed(_, let figures) = event.detail else {
+        guard event.host == "sparc-t4-b", case .resumed(_, let figures, _) = event.detail else {
           return nil
         }
         return figures
       }
       #expect(resumed.first?.statistics.compressedBytes == compression.statistics.compressedBytes)
+    }
+
+    /// `ldmd --channels 2`: the source's daemon opens two page connections to the target's
+    /// beside the main one, each carries a share of the pages, and the target's daemon counts
+    /// on each connection exactly what the source wrote on it.
+    @Test func aMigrationOnTwoChannelsBetweenDaemonsCompletes() async throws {
+      let pair = try await DaemonPair(label: "channels", extra: ["--channels", "2"])
+      pair.linkA.send(.migrate(Self.request, ticket: 1))
+      let (a, _) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
+        pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
+      }
+      let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
+      #expect(migration.outcome == .completed)
+      #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+      #expect(migration.statistics.sourceDigest != nil)
+      let sent = try #require(migration.statistics.channels)
+      #expect(sent.map(\.index) == [0, 1])
+      #expect(sent.allSatisfy { $0.pages > 0 && $0.batches > 0 })
+      let pages = migration.statistics.normalPages + migration.statistics.zeroPages
+      #expect(UInt64(sent.reduce(0) { $0 + $1.pages }) == pages)
+      let received = pair.events.compactMap { event -> [ChannelFigures]? in
+        guard event.host == "sparc-t4-b", case .resumed(_, _, let channels) = event.detail else {
+          return nil
+        }
+        return channels
+      }
+      let target = try #require(received.first)
+      #expect(target.map(\.bytes) == sent.map(\.bytes))
+      #expect(target.map(\.pages) == sent.map(\.pages))
     }
   }
 }

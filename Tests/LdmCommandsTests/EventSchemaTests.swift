@@ -37,7 +37,7 @@ import Testing
     ldm migrate -n -p root.pw ldom05 root@sparc-t4-b
     """
 
-  func run(compress: String? = nil) throws -> [String] {
+  func run(compress: String? = nil, channels: String? = nil) throws -> [String] {
     var events: [String] = []
     let files = InMemoryFiles([
       "/work/events.script": FileContents(text: Self.script),
@@ -45,7 +45,8 @@ import Testing
       "/work/wrong.pw": FileContents(text: "guess\n"),
     ])
     _ = RunMode.run(
-      .init(scriptPath: "events.script", maxPasses: "8", compress: compress), files: files,
+      .init(scriptPath: "events.script", maxPasses: "8", compress: compress, channels: channels),
+      files: files,
       workingDirectory: "/work",
       output: .init(transcript: { _ in }, error: { _ in }, events: { events.append($0) }))
     return events
@@ -95,6 +96,24 @@ import Testing
       }
     }
     #expect(carrying == ["pass-finished", "resumed", "completed"])
+  }
+
+  /// With parallel channels, the same run's lines conform too, and the resume and the
+  /// completion carry one entry per channel.
+  @Test func runsOnParallelChannelsConformAndCarryEachChannel() throws {
+    let validator = try schema()
+    var carrying: [String: Int] = [:]
+    for line in try run(compress: "lz4", channels: "3") {
+      let value = try JSONValue.parse(line)
+      #expect(validator.problems(value) == [], "\(line)")
+      if case .object(let fields) = value, case .string(let kind)? = fields["kind"],
+        case .array(let channels)? = fields["channels"]
+      {
+        #expect(channels.count == 3, "\(line)")
+        carrying[kind, default: 0] += 1
+      }
+    }
+    #expect(Set(carrying.keys) == ["resumed", "completed"])
   }
 
   @Test func timesHaveAFixedPrecisionAndNeverGoBack() throws {

@@ -128,4 +128,36 @@ import Testing
     #expect(
       target[5].hasSuffix(" " + Units.formatDuration(decompression.statistics.cpuTime.inSeconds)))
   }
+
+  /// With two channels, both sides add a CHANNELS block: a row per channel with what it
+  /// carried so far on that host (sent on the source, applied on the target).
+  @Test func statusWithChannelsShowsEachChannelOnBothSides() throws {
+    var settings = EngineSettings(ScenarioLoader.builtin().migration)
+    settings.channels = 2
+    let datacenter = try Datacenter(
+      scenario: ScenarioLoader.builtin(), settings: settings, populateMemory: true)
+    let shell = LdmShell(datacenter: datacenter)
+    let started = shell.run(
+      "ldm migrate ldom01 root@sparc-t4-b", on: "sparc-t4-a", password: "secret")
+    let id = try #require(started.migration)
+    datacenter.advance(
+      until: { (datacenter.migration(id)?.statistics.progress ?? 1) >= 0.3 }, limit: 60)
+    let snapshot = datacenter.snapshot()
+    let sent = try #require(snapshot.migrations.last?.statistics.channels)
+    let received = try #require(snapshot.incoming.last?.channels)
+    for (host, channels) in [("sparc-t4-a", sent), ("sparc-t4-b", received)] {
+      let lines = shell.run("ldm list -o status ldom01", on: host).output.lines
+      // NAME, ldom01, "", STATUS, header, row, "", CHANNELS, header, a row per channel.
+      #expect(lines.count == 11, "\(lines)")
+      guard lines.count == 11 else { continue }
+      #expect(lines[7] == "CHANNELS")
+      #expect(lines[8] == "    CHANNEL  BYTES       PAGES     BATCHES  CPU")
+      for channel in channels {
+        let row = lines[9 + channel.index]
+        #expect(
+          row.hasPrefix("    \(channel.index)        \(ByteSize.human(Double(channel.bytes)))"))
+        #expect(row.contains(" \(channel.pages) "), "\(row)")
+      }
+    }
+  }
 }

@@ -25,6 +25,7 @@ import Testing
     ("--downtime-limit", "downtime-limit", ["0", "0ms", "1us", "1h", "3601s", "61m", "soon"]),
     ("--max-passes", "max-passes", ["0", "1", "1000", "1001", "-1", "2.5", "1:0", "010"]),
     ("--compress", "compress", ["none", "lz4", "zstd", "gzip", "LZ4", "zstd-1", "0"]),
+    ("--channels", "channels", ["0", "1", "2", "16", "17", "-1", "1.5", "two"]),
   ]
 
   static func arguments(_ option: String, _ value: String) -> RunMode.Arguments {
@@ -34,6 +35,7 @@ import Testing
     case "--latency": arguments.latency = value
     case "--downtime-limit": arguments.downtimeLimit = value
     case "--compress": arguments.compress = value
+    case "--channels": arguments.channels = value
     default: arguments.maxPasses = value
     }
     return arguments

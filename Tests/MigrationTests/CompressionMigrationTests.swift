@@ -49,7 +49,7 @@ import Testing
     #expect(perPass.reduce(0) { $0 + $1.uncompressedBytes } <= statistics.uncompressedBytes)
     // The target decompressed exactly what the source compressed.
     let resumed = datacenter.recentEvents.compactMap { event -> CompressionFigures? in
-      if case .resumed(_, let decompression) = event.detail { return decompression }
+      if case .resumed(_, let decompression, _) = event.detail { return decompression }
       return nil
     }
     let decompressed = try #require(resumed.first)

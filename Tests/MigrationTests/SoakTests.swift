@@ -27,6 +27,19 @@ import Testing
     // Each codec is drawn, and every completed live migration sent in the one it offered.
     #expect(Set(report.byCodec.keys) == ["none", "lz4", "zstd"])
     #expect(report.byCodec.values.reduce(0, +) == report.started)
+    // So is each number of channels from 1 to 4, and every completed live migration sent on
+    // the channels it asked for (an invariant of the soak).
+    #expect(Set(report.byChannels.keys) == ["1", "2", "3", "4"])
+    #expect(report.byChannels.values.reduce(0, +) == report.started)
+  }
+
+  /// `--channels N` fixes every migration's channels.
+  @Test func fixedChannelsKeepEveryInvariant() throws {
+    let report = try Soak.run(
+      Soak.Options(migrations: 20, seed: 3, populateMemory: true, channels: 3))
+    #expect(report.violations == [])
+    #expect(report.byChannels == ["3": 20])
+    #expect(report.completed > 0)
   }
 
   @Test func sameSeedSameRun() throws {

@@ -208,6 +208,10 @@ public struct MessageGenerator {
     case .recoveryQuery: return .recoveryQuery(token: random.next(), domain: text())
     case .recoveryAnswer: return .recoveryAnswer(bool() ? .resumed : .absent)
     case .goodbye: return .goodbye
+    case .joinChannel:
+      return .joinChannel(
+        ChannelJoin(sourceHost: text(), migration: random.next(), index: int(0...63)))
+    case .channelSync: return .channelSync(pass: int(0...30), pages: int(0...1 << 20))
     }
   }
 

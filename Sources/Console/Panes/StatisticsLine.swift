@@ -52,6 +52,15 @@ struct StatisticsLine {
         items.append(figure("decompress", "\(Units.formatDuration(cpu)) CPU"))
       }
     }
+    if let channels = stats.channels, !channels.isEmpty {
+      // One compact figure for all the page channels: what each carried, and its codec CPU.
+      let each = channels.map { channel in
+        let cpu = channel.cpuTime.inSeconds
+        return "#\(channel.index) \(Figures.bytes(channel.bytes))"
+          + (cpu > 0 ? "/\(Units.formatDuration(cpu))" : "")
+      }
+      items.append(figure("channels", "\(channels.count) (\(each.joined(separator: ", ")))"))
+    }
     if stats.throttle > 0 {
       items.append([
         Span("throttle ", .statLabel), Span("\(Int((stats.throttle * 100).rounded()))%", .statBad),

@@ -47,7 +47,7 @@ extension EngineBenchmark {
       let datacenter = try Datacenter(scenario: scenario, settings: settings)
       var decompression: CompressionFigures?
       datacenter.eventSink = { event in
-        if case .resumed(_, let figures) = event.detail { decompression = figures }
+        if case .resumed(_, let figures, _) = event.detail { decompression = figures }
       }
       let id = try datacenter.startMigration(
         MigrationRequest(

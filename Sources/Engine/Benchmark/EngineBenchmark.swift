@@ -182,7 +182,7 @@ public enum EngineBenchmark {
   static let request = MigrationRequest(
     sourceHost: "bench-a", domain: "guest", targetHost: "bench-b", password: "bench")
 
-  static func scenario(domainMemory: String, fill: Double) -> String {
+  static func scenario(domainMemory: String, fill: Double, content: String? = nil) -> String {
     func host(_ name: String, guest: Bool) -> String {
       """
         - name: \(name)
@@ -197,7 +197,7 @@ public enum EngineBenchmark {
       """
         + (guest
           ? "\n      - { name: guest, vcpus: 8, memory: \(domainMemory), workload: idle,"
-            + " fill: \(fill) }"
+            + " fill: \(fill)\(content.map { ", content: \($0)" } ?? "") }"
           : "")
     }
     return "hosts:\n" + host("bench-a", guest: true) + "\n" + host("bench-b", guest: false) + "\n"

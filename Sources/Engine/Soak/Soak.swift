@@ -31,11 +31,15 @@ public enum Soak {
     /// all of their memory, and resident memory would grow with simulated time whatever the
     /// engine does. Use it to see whether the engine itself holds on to memory.
     public var hotSetOnly: Bool
+    /// Page channels of every migration; nil draws 1 to ``drawnChannels`` per migration.
+    public var channels: Int?
 
     public init(
       migrations: Int, seed: UInt64 = 1, populateMemory: Bool = true,
-      scenario: Scenario = ScenarioLoader.builtin(), hotSetOnly: Bool = false
+      scenario: Scenario = ScenarioLoader.builtin(), hotSetOnly: Bool = false,
+      channels: Int? = nil
     ) {
+      self.channels = channels
       self.migrations = migrations
       self.seed = seed
       self.populateMemory = populateMemory
@@ -73,6 +77,8 @@ public enum Soak {
     public var errorsCleared = 0
     /// Migrations started with each codec offered (drawn at random per migration).
     public var byCodec: [String: Int] = [:]
+    /// Migrations started with each number of page channels asked for, by that number.
+    public var byChannels: [String: Int] = [:]
     public var simulatedSeconds = 0.0
     public var resident = Resident()
     /// Guest pages with storage on both hosts, in bytes, at the same three points: memory the
@@ -151,6 +157,8 @@ extension Soak {
     var wrongPassword = false
     /// The codec its source offered.
     var codec: CompressionCodec = .none
+    /// The page channels its source asked for.
+    var channels = 1
   }
 
   /// Collects what the engine announces; a reference so the datacenter's sink can fill it.
@@ -170,6 +178,8 @@ extension Soak {
     /// Draws each migration's codec; a stream of its own, so the other choices of a seed stay
     /// what they were before codecs were drawn.
     var codecRandom: DeterministicRandom
+    /// Draws each migration's channels, on a stream of its own for the same reason.
+    var channelRandom: DeterministicRandom
     var guests: [Guest] = []
     var plans: [MigrationID: Plan] = [:]
     let tally = EventTally()
@@ -178,6 +188,8 @@ extension Soak {
     /// Fault kinds that end a migration (a slow link only slows it).
     static let faults: [Fault] = [.linkDown, .targetCrash, .targetOutOfMemory]
     static let stuckAfter = 3_600.0
+    /// The most channels drawn when the options fix none.
+    static let drawnChannels = 4
 
     init(_ options: Options) throws {
       guard options.scenario.hosts.count >= 2 else {
@@ -196,6 +208,7 @@ extension Soak {
       hostNames = datacenter.hosts.prefix(2).map(\.name)
       random = DeterministicRandom(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 ^ 0x50A4)
       codecRandom = DeterministicRandom(seed: options.seed &* 0xD6E8_FEB8_6659_FD93 ^ 0xC0DE)
+      channelRandom = DeterministicRandom(seed: options.seed &* 0xA076_1D64_78BD_642F ^ 0xC4A7)
       report = Report(seed: options.seed)
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         for domain in host.domains where !domain.isControl && domain.state.holdsResources {
@@ -304,6 +317,8 @@ extension Soak {
       let codec = CompressionCodec.allCases[
         codecRandom.next(below: CompressionCodec.allCases.count)]
       datacenter.settings.compression = codec
+      let channels = options.channels ?? 1 + channelRandom.next(below: Self.drawnChannels)
+      datacenter.settings.channels = channels
       let id: MigrationID
       do {
         id = try datacenter.startMigration(request)
@@ -313,11 +328,13 @@ extension Soak {
       }
       report.started += 1
       report.byCodec[codec.rawValue, default: 0] += 1
+      report.byChannels[String(channels), default: 0] += 1
       var plan = Plan(
         id: id, guest: guestIndex, sourceHost: guest.host, sourceName: guest.name,
         targetName: targetName, sourceState: guest.state,
         disruption: duplicate ? .none : chooseDisruption(), wrongPassword: wrongPassword)
       plan.codec = codec
+      plan.channels = channels
       if duplicate {
         // Tracked apart: its guest belongs to the first plan.
         duplicates.append(plan)
@@ -511,6 +528,12 @@ extension Soak {
           migration.statistics.compression?.codec ?? .none != plan.codec
         {
           violation("\(label) offered \(plan.codec) but sent its pages otherwise")
+        }
+        // Its pages went on the channels it asked for (the destination grants up to 16).
+        if live, migration.outcome == .completed,
+          migration.statistics.channels?.count ?? 1 != plan.channels
+        {
+          violation("\(label) asked for \(plan.channels) channels but sent on others")
         }
         if let domain = target.domain(named: plan.targetName) {
           if domain.state != plan.sourceState || domain.migrationRole != nil {

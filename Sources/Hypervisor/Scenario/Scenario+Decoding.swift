@@ -22,6 +22,7 @@ extension Scenario.MigrationSettings: Decodable {
     case maxPasses = "max-passes"
     case autoConverge = "auto-converge"
     case compress
+    case channels
   }
 
   public init(from decoder: any Decoder) throws {
@@ -36,6 +37,7 @@ extension Scenario.MigrationSettings: Decodable {
     autoConverge = try container.decodeIfPresent(Bool.self, forKey: .autoConverge) ?? false
     compression =
       try container.valueIfPresent(Quantities.compression, at: .compress) ?? compression
+    channels = try container.valueIfPresent(Quantities.channels, at: .channels) ?? channels
   }
 }
 

@@ -17,6 +17,8 @@ public struct Scenario: Sendable, Equatable {
     public var autoConverge: Bool = false
     /// The codec page batches are offered in: `none`, `lz4` or `zstd` (``Quantities/compression``).
     public var compression: String = "none"
+    /// Page channels a source asks for (``Quantities/channels``); 1 sends pages on the main one.
+    public var channels: Int = 1
     public init() {}
   }
 

@@ -30,6 +30,10 @@ extension Quantities {
     ["none", "lz4", "zstd"].contains(text) ? text : nil
   }
 
+  /// Parallel page channels, each a connection with its own thread: past 16 the threads
+  /// outnumber any host's cores for this work and only add connections.
+  public static let channels = Quantity<Int>.wholeNumber(1...16)
+
   // MARK: Run scripts
 
   /// `sleep` and `fault … after`: a million hours still fits a clock counted in Int64

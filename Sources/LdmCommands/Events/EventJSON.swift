@@ -65,15 +65,18 @@ extension MigrationEvent {
       json.int("vcpus", vcpus)
     case .handOffRequested(let digest), .digestsMatched(let digest):
       json.string("digest", digest)
-    case .resumed(let name, let decompression):
+    case .resumed(let name, let decompression, let channels):
       json.string("targetName", name)
       Self.compression(decompression, cpu: "decompressSeconds", into: &json)
-    case .completed(let targetHost, let targetName, let downtime, let state, let compression):
+      Self.channels(channels, cpu: "decompressSeconds", into: &json)
+    case .completed(
+      let targetHost, let targetName, let downtime, let state, let compression, let channels):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
       json.number("downtime", downtime, decimals: seconds)
       json.string("state", state.rawValue)
       Self.compression(compression, cpu: "compressSeconds", into: &json)
+      Self.channels(channels, cpu: "compressSeconds", into: &json)
     case .cancelled(let targetHost, let targetName, let existed, let state):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
@@ -122,6 +125,23 @@ extension MigrationEvent {
     json.number(cpu, figures.statistics.cpuTime.inSeconds, decimals: secondsDecimals)
   }
 
+  /// Each page channel's figures, present only when more than one channel was granted:
+  /// `index`, `batches`, `pages`, `bytes` and the codec's CPU seconds as `cpu`.
+  static func channels(_ figures: [ChannelFigures]?, cpu: String, into json: inout JSONLine) {
+    guard let figures else { return }
+    json.objects(
+      "channels",
+      figures.map { channel in
+        var item = JSONLine()
+        item.int("index", channel.index)
+        item.int("batches", channel.batches)
+        item.int("pages", channel.pages)
+        item.uint("bytes", channel.bytes)
+        item.number(cpu, channel.cpuTime.inSeconds, decimals: secondsDecimals)
+        return item
+      })
+  }
+
   static func fault(_ fault: Fault, into json: inout JSONLine) {
     json.string("fault", fault.name)
     if case .slowLink(let bits) = fault { json.number("bitsPerSecond", bits, decimals: 0) }
@@ -143,6 +163,7 @@ extension MigrationFailure {
     switch self {
     case .preCheck: "pre-check"
     case .connectionLost(_, let cause): cause == .linkDown ? "link-down" : "connection-closed"
+    case .channelLost: "channel-lost"
     case .targetStoppedResponding: "target-stopped-responding"
     case .targetOutOfMemory: "target-out-of-memory"
     case .targetRefused: "target-refused"

@@ -56,6 +56,12 @@ public struct JSONLine {
     text += "[" + values.map(Self.quoted).joined(separator: ",") + "]"
   }
 
+  /// An array of objects, each written as its own line is.
+  public mutating func objects(_ name: String, _ values: [JSONLine]) {
+    key(name)
+    text += "[" + values.map(\.line).joined(separator: ",") + "]"
+  }
+
   public var line: String { text + "}" }
 
   static func fixed(_ value: Double, decimals: Int) -> String {

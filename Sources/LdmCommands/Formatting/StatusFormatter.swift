@@ -14,15 +14,19 @@ public enum StatusFormatter {
     // Shown only when pages travel compressed: the codec and its ratio so far, and the CPU
     // time this host spent on it.
     var compression: CompressionFigures?
+    // Shown only with more than one page channel: each one's counts on this host.
+    var channels: [ChannelFigures]?
     if let migration = datacenter.activeMigration(of: domain, on: host),
       migration.sourceHost == host, migration.domain == domain
     {
       row = (percent(migration.statistics.progress), true, migration.targetHost)
       compression = migration.statistics.compression
+      channels = migration.statistics.channels
     } else if let incoming = datacenter.incoming(domain, on: host) {
       // The target knows the progress the source last told it.
       row = (percent(incoming.progress), false, incoming.sourceHost)
       compression = incoming.decompression
+      channels = incoming.channels
     } else if let last = datacenter.lastMigration(of: domain, from: host),
       case .failed(_, let errorFlag) = last.outcome,
       datacenter.host(named: host)?.domain(named: domain).map({
@@ -40,7 +44,7 @@ public enum StatusFormatter {
       var table = TextTable(
         headers: ["OPERATION", "PROGRESS", other], minimumWidths: [13, 12, 0], indent: "    ")
       table.append(["migration", row.progress, row.other])
-      return lines + [""] + ["STATUS"] + table.lines
+      return lines + [""] + ["STATUS"] + table.lines + channelLines(channels)
     }
     var table = TextTable(
       headers: ["OPERATION", "PROGRESS", other, "COMPRESSION", "CPU"],
@@ -49,8 +53,23 @@ public enum StatusFormatter {
       "migration", row.progress, row.other, compression.ratioText,
       Units.formatDuration(compression.statistics.cpuTime.inSeconds),
     ])
-    lines += [""] + ["STATUS"] + table.lines
+    lines += [""] + ["STATUS"] + table.lines + channelLines(channels)
     return lines
+  }
+
+  /// The CHANNELS block: a row per page channel, or nothing for one channel.
+  static func channelLines(_ channels: [ChannelFigures]?) -> [String] {
+    guard let channels, !channels.isEmpty else { return [] }
+    var table = TextTable(
+      headers: ["CHANNEL", "BYTES", "PAGES", "BATCHES", "CPU"],
+      minimumWidths: [9, 12, 10, 9, 0], indent: "    ")
+    for channel in channels {
+      table.append([
+        "\(channel.index)", ByteSize.human(Double(channel.bytes)), "\(channel.pages)",
+        "\(channel.batches)", Units.formatDuration(channel.cpuTime.inSeconds),
+      ])
+    }
+    return [""] + ["CHANNELS"] + table.lines
   }
 
   /// Whole percent, rounded down: 100% only once the migration has finished.

@@ -19,6 +19,8 @@ public enum RunMode {
     public var autoConverge: Bool
     /// `--compress none|lz4|zstd`.
     public var compress: String?
+    /// `--channels N`, 1…16.
+    public var channels: String?
 
     /// The script path that reads the script from standard input.
     public static let standardInput = "-"
@@ -26,9 +28,10 @@ public enum RunMode {
     public init(
       scriptPath: String, scenarioPath: String? = nil, link: String? = nil,
       latency: String? = nil, downtimeLimit: String? = nil, maxPasses: String? = nil,
-      autoConverge: Bool = false, compress: String? = nil
+      autoConverge: Bool = false, compress: String? = nil, channels: String? = nil
     ) {
       self.compress = compress
+      self.channels = channels
       self.scriptPath = scriptPath
       self.scenarioPath = scenarioPath
       self.link = link
@@ -178,6 +181,9 @@ public enum RunMode {
       let word = try option("--compress", text, Quantities.compression)
       // The quantity admits only the codecs' words.
       settings.compression = CompressionCodec(rawValue: word) ?? .none
+    }
+    if let text = arguments.channels {
+      settings.channels = try option("--channels", text, Quantities.channels)
     }
     return settings
   }

@@ -68,13 +68,15 @@ extension MigrationEvent {
       return "all state sent (sha256 \(digest.prefix(12))…); asking the target to resume"
     case .digestsMatched(let digest):
       return "memory digests match (sha256 \(digest.prefix(12))…); resuming"
-    case .resumed(let name, let decompression):
+    case .resumed(let name, let decompression, let channels):
       let codec = decompression.map { "; pages were \($0.summary(cpu: "CPU decompressing"))" }
-      return "\(name) resumed on \(host)\(codec ?? "")"
-    case .completed(let targetHost, let targetName, let downtime, let state, let compression):
+      return "\(name) resumed on \(host)\(codec ?? "")\(ChannelText.summary(channels))"
+    case .completed(
+      let targetHost, let targetName, let downtime, let state, let compression, let channels):
       let time =
         (downtime.map { ", downtime \(Units.formatDuration($0))" } ?? "")
         + (compression.map { ", pages \($0.summary(cpu: "CPU compressing"))" } ?? "")
+        + ChannelText.summary(channels)
       let now =
         state == .active
         ? "\(targetName) on \(targetHost)"

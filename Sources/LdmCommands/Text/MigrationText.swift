@@ -9,6 +9,12 @@ extension MigrationFailure {
     case .connectionLost(let target, let cause):
       "Lost connection with the target machine \(target): "
         + (cause == .linkDown ? "link down" : "the connection was closed")
+    case .channelLost(let target, let channel, let cause):
+      "Lost page channel \(channel) to the target machine \(target): "
+        + (cause == .linkDown
+          ? "link down"
+          : cause == .reset
+            ? "the connection could not be made or was reset" : "the connection was closed")
     case .targetStoppedResponding(let target): "ldmd(1m) on target \(target) stopped responding"
     case .targetOutOfMemory(let target, let domain):
       "Target machine \(target) ran out of memory for domain \(domain)"

@@ -48,6 +48,24 @@ public final class DestinationSide {
   var isLive = false
   /// Decompresses the batches once the hello agreed on a codec other than `none`.
   var decompressor: BatchDecompressor?
+  /// The codec the hello agreed on.
+  var codec = CompressionCodec.none
+  /// Channels granted in HELLO-ACCEPTED; more than one means page connections of their own.
+  public internal(set) var granted = 1
+  /// The page connections that joined (DestinationSide+Channels.swift).
+  var pageStreams: [DestinationPageStream] = []
+  /// An END-PASS or HAND-OFF that waits for every page channel's CHANNEL-SYNC; the main
+  /// connection is not read meanwhile.
+  var heldMessage: MigrationMessage?
+  /// When the hello was accepted: the page channels have the peer timeout from then to join.
+  var acceptedAt: Double?
+  /// TARGET-CREATED, held while a granted page channel has not joined yet.
+  var createdAwaitingChannels: TargetCreated?
+  /// Guards the target memory's allocation of fresh pages while channels apply in parallel.
+  let allocation = PageAllocationLock()
+  /// Set when this connection turned out to be a page channel: its CHANNEL-JOIN, for the
+  /// manager to hand the connection to the migration it names.
+  public internal(set) var join: ChannelJoin?
 
   /// The codec the hello agreed on and what decompressing cost so far; nil while pages come
   /// uncompressed.
@@ -90,6 +108,11 @@ public final class DestinationSide {
     connectedAt = now
   }
 
+  /// The connection this side was accepted on.
+  public var connection: MigrationChannel { channel }
+  /// The time of what this side did last.
+  public var time: Double { clock }
+
   /// Whether a bound half-made target is held here.
   public var holdsTarget: Bool { target != nil && !hasResumed }
 
@@ -101,18 +124,27 @@ public final class DestinationSide {
     var progress = false
     for _ in 0..<1_000_000 {
       guard !isFinished else { break }
-      let arrival = channel.nextArrival(by: now)
+      let arrival = heldMessage == nil ? channel.nextArrival(by: now) : nil
+      let pageArrival = nextPageArrival(by: now)
       let due = delayed.map { $0.time <= now ? $0.time : nil } ?? nil
-      if let arrival, arrival <= (due ?? .infinity), let (frame, at) = channel.receive(by: now) {
+      let closed = pageStreams.first { $0.channel.closure != nil }?.channel
+      if let arrival, arrival <= min(due ?? .infinity, pageArrival ?? .infinity),
+        let (frame, at) = channel.receive(by: now)
+      {
         clock = max(clock, at)
         receive(frame)
+      } else if let pageArrival, pageArrival <= (due ?? .infinity) {
+        receivePages(by: now)
       } else if let due, let action = delayed?.action {
         clock = max(clock, due)
         delayed = nil
         perform(action)
-      } else if channel.closure != nil {
-        clock = max(clock, min(now, channel.closedAt ?? clock))
+      } else if let ended = channel.closure != nil ? channel : closed {
+        clock = max(clock, min(now, ended.closedAt ?? clock))
         connectionEnded()
+      } else if let missing = missingChannel(by: now) {
+        clock = max(clock, acceptedAt.map { $0 + MigrationTiming.peerTimeout } ?? clock)
+        violation("page channel \(missing) of the \(granted) granted never joined")
       } else if silenceEnds(by: now) <= now {
         clock = max(clock, silenceEnds(by: now))
         tearDown(.peerSilent)
@@ -130,7 +162,9 @@ public final class DestinationSide {
 
   /// When the source's silence becomes a timeout.
   func silenceEnds(by now: Double) -> Double {
-    (channel.lastActivity(by: now) ?? connectedAt) + MigrationTiming.peerTimeout
+    let heard = pageStreams.compactMap { $0.channel.lastActivity(by: now) }
+    return ((heard + [channel.lastActivity(by: now) ?? connectedAt]).max() ?? connectedAt)
+      + MigrationTiming.peerTimeout
   }
 
   func receive(_ frame: [UInt8]) {
@@ -157,6 +191,11 @@ public final class DestinationSide {
       end()
     case (.awaitingHello, .hello(let hello)):
       greet(hello)
+    case (.awaitingHello, .joinChannel(let join)):
+      // A page connection: the manager hands it to its migration's half.
+      self.join = join
+      state = .ended
+      isFinished = true
     case (.awaitingAuthentication, .authenticate(let user, let password)):
       // Passwords are compared and dropped here, never kept or logged.
       if host.users[user] == password, !user.isEmpty {
@@ -176,11 +215,16 @@ public final class DestinationSide {
       state = .inPass(number)
       lastPass = number
       passPages = 0
+      resetChannelPass()
     case (.inPass(let number), .pages(let batch)) where batch.pass == number:
       apply(batch)
     case (.inPass(let number), .compressedPages(let batch)) where batch.pass == number:
       applyCompressed(batch)
     case (.inPass(let number), .endPass(let end)) where end.number == number:
+      guard granted == 1 || allChannelsSynced(number) else {
+        heldMessage = message
+        return
+      }
       guard end.pages == passPages else {
         return violation(
           "END-PASS counts \(end.pages) pages; \(passPages) arrived in pass \(number)")
@@ -195,6 +239,7 @@ public final class DestinationSide {
       }
       expectedVCPUs = vcpus
       state = .suspended
+      resetChannelPass()
     case (.suspended, .pages(let batch)) where batch.pass == 0:
       apply(batch)
     case (.suspended, .compressedPages(let batch)) where batch.pass == 0:
@@ -205,6 +250,10 @@ public final class DestinationSide {
       }
       cpuStates[vcpu] = bytes
     case (.suspended, .handOff(let request)):
+      guard granted == 1 || allChannelsSynced(0) else {
+        heldMessage = message
+        return
+      }
       verify(request)
     case (.created, .handOff(let request)) where !isLive:
       // A cold migration: no run-time state comes before the hand-off.
@@ -219,6 +268,11 @@ public final class DestinationSide {
   func perform(_ action: DelayedAction) {
     switch action {
     case .targetReady(let created):
+      // The pages may start once this is sent: every page channel must be there first.
+      guard pageStreams.count == granted || granted == 1 else {
+        createdAwaitingChannels = created
+        return
+      }
       state = .created
       send(.targetCreated(created))
     case .resume(let request):
@@ -251,13 +305,17 @@ public final class DestinationSide {
     state = hello.purpose == .recovery ? .awaitingRecoveryQuery : .awaitingAuthentication
     // The source's first offer this side knows; `none` when it offers nothing known.
     let codec = hello.codecs.lazy.compactMap(CompressionCodec.init(protocolCode:)).first ?? .none
+    self.codec = codec
+    granted = hello.purpose == .migrate ? min(hello.channels, Self.maximumChannels) : 1
+    acceptedAt = clock
     if codec != .none {
       decompressor = BatchDecompressor(
         codec: codec, maximumBatchBytes: ProtocolLimits.maxBatchPages * PageRecord.normalBytes)
     }
     send(
       .helloAccepted(
-        HelloAccepted(version: version, host: host.name, codec: codec.protocolCode)))
+        HelloAccepted(
+          version: version, host: host.name, codec: codec.protocolCode, channels: granted)))
   }
 
   func create(_ request: TargetRequest) {
@@ -319,13 +377,16 @@ public final class DestinationSide {
       memory.storageForOverwrite(ofPage: page).copyMemory(
         from: bytes, byteCount: GuestMemory.pageSize)
     }
-    if refused {
-      refusesAllocations = false
-      send(.error(.outOfMemory(domain: domainName ?? targetName ?? "")))
-      tearDown(.failed)
-      return end()
-    }
+    if refused { return refuseAllocation() }
     passPages += batch.count
+  }
+
+  /// The target-oom fault: a fresh page could not be had, so the migration ends.
+  func refuseAllocation() {
+    refusesAllocations = false
+    send(.error(.outOfMemory(domain: domainName ?? targetName ?? "")))
+    tearDown(.failed)
+    end()
   }
 
   func verify(_ request: HandOffRequest) {
@@ -356,7 +417,10 @@ public final class DestinationSide {
     state = .resumed
     cpuStates = [:]
     policy.resumed(token, name)
-    if request.state == .active { emitEvent(.resumed(name: name, decompression: decompression)) }
+    if request.state == .active {
+      emitEvent(
+        .resumed(name: name, decompression: decompression, channels: channelFigures))
+    }
     send(.resumed(digest: verifiedDigest))
   }
 
@@ -388,10 +452,12 @@ public final class DestinationSide {
   public func abandon(_ reason: TeardownReason, at time: Double) {
     clock = max(clock, time)
     tearDown(reason)
-    if let channel = channel as? InProcessChannel {
-      channel.reset(at: clock)
-    } else {
-      channel.close(at: clock)
+    for connection in [channel] + pageStreams.map(\.channel) {
+      if let connection = connection as? InProcessChannel {
+        connection.reset(at: clock)
+      } else {
+        connection.close(at: clock)
+      }
     }
     end()
   }
@@ -400,7 +466,10 @@ public final class DestinationSide {
     state = .ended
     isFinished = true
     delayed = nil
-    channel.close(at: clock)
+    heldMessage = nil
+    // A page connection handed to its migration stays open: it is that migration's now.
+    if join == nil { channel.close(at: clock) }
+    for stream in pageStreams { stream.channel.close(at: clock) }
     cpuStates = [:]
     if hasResumed { target = nil }
   }
@@ -414,40 +483,5 @@ public final class DestinationSide {
     emit(
       MigrationEvent(
         time: clock, host: host.name, migration: migration, domain: domainName, detail: detail))
-  }
-}
-
-/// What the destinations of one manager share: the pace of failed logins per calling host,
-/// and the tokens of halves that resumed, for recovery queries.
-public final class DestinationPolicy {
-  var failures: [String: Int] = [:]
-  var resumedTokens: [UInt64: String] = [:]
-  /// Answers whether the domain of a token runs on this host.
-  var hostHasDomain: (String) -> Bool
-
-  public init(hostHasDomain: @escaping (String) -> Bool) {
-    self.hostHasDomain = hostHasDomain
-  }
-
-  /// Seconds to wait before refusing a failed login from `source`.
-  func failed(from source: String) -> Double {
-    let count = (failures[source] ?? 0) + 1
-    failures[source] = count
-    let delay = MigrationTiming.authenticationDelay * Double(1 << min(count - 1, 16))
-    return min(delay, MigrationTiming.authenticationDelayLimit)
-  }
-
-  func succeeded(from source: String) { failures[source] = nil }
-
-  func resumed(_ token: UInt64, _ name: String) {
-    resumedTokens[token] = name
-    if resumedTokens.count > 1024 { resumedTokens.removeValue(forKey: resumedTokens.keys.min()!) }
-  }
-
-  func recovery(_ token: UInt64, _ domain: String) -> RecoveryState {
-    guard let name = resumedTokens[token], name == domain, hostHasDomain(name) else {
-      return .absent
-    }
-    return .resumed
   }
 }

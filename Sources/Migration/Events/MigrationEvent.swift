@@ -55,11 +55,13 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
     case digestsMatched(digest: String)
     /// The domain runs on the target (reported by the target), with what its decompression
     /// did when the pages came compressed.
-    case resumed(name: String, decompression: CompressionFigures?)
+    /// `channels`: what each page channel carried, when more than one was granted.
+    case resumed(
+      name: String, decompression: CompressionFigures?, channels: [ChannelFigures]? = nil)
     /// The source domain is gone; `compression` is what the codec did over the migration.
     case completed(
       targetHost: String, targetName: String, downtime: Double?, state: DomainState,
-      compression: CompressionFigures?)
+      compression: CompressionFigures?, channels: [ChannelFigures]? = nil)
     /// Cancelled; `targetExisted` tells whether the target had been asked to create the
     /// domain (and so destroys it), `sourceState` what the source domain is again.
     case cancelled(

@@ -6,6 +6,8 @@ public enum MigrationFailure: Sendable, Equatable, Codable {
   case preCheck(PreCheckFailure)
   /// The connection to the target closed under the migration.
   case connectionLost(target: String, cause: ChannelClosure)
+  /// One of the migration's page channels could not be opened, or closed under it.
+  case channelLost(target: String, channel: Int, cause: ChannelClosure)
   /// Nothing came from the target's ldmd for the timeout, or its process went away.
   case targetStoppedResponding(target: String)
   case targetOutOfMemory(target: String, domain: String)

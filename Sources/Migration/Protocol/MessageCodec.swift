@@ -134,6 +134,13 @@ public enum MessageCodec {
       w.string(domain)
     case .recoveryAnswer(let state):
       w.u8(state.rawValue)
+    case .joinChannel(let join):
+      w.string(join.sourceHost)
+      w.u64(join.migration)
+      w.u16(UInt16(join.index))
+    case .channelSync(let pass, let pages):
+      w.u32(UInt32(pass))
+      w.u64(UInt64(pages))
     }
   }
 
@@ -167,7 +174,7 @@ public enum MessageCodec {
       let codecCount = try r.count("codec count", limit: 16)
       var codecs: [UInt8] = []
       for _ in 0..<codecCount { codecs.append(try r.u8("codec")) }
-      let channels = try r.int16("channels", in: 1...64)
+      let channels = try r.int16("channels", in: 1...ProtocolLimits.maxChannels)
       message = .hello(
         Hello(
           versions: low...high, purpose: purpose, sourceHost: source, targetHost: target,
@@ -176,7 +183,7 @@ public enum MessageCodec {
       let version = try r.int16("version", in: 1...Int(UInt16.max))
       let host = try r.string("host")
       let codec = try r.u8("codec")
-      let channels = try r.int16("channels", in: 1...64)
+      let channels = try r.int16("channels", in: 1...ProtocolLimits.maxChannels)
       message = .helloAccepted(
         HelloAccepted(version: version, host: host, codec: codec, channels: channels))
     case .authenticate:
@@ -266,6 +273,14 @@ public enum MessageCodec {
         throw ProtocolError("RECOVERY-ANSWER state \(code) is unknown")
       }
       message = .recoveryAnswer(state)
+    case .joinChannel:
+      let source = try r.string("source host")
+      let migration = try r.u64("migration")
+      let index = try r.int16("channel index", in: 0...(ProtocolLimits.maxChannels - 1))
+      message = .joinChannel(ChannelJoin(sourceHost: source, migration: migration, index: index))
+    case .channelSync:
+      let pass = Int(try r.u32("pass"))
+      message = .channelSync(pass: pass, pages: Int(try r.u64("pages", limit: 1 << 40)))
     }
     try r.expectEnd(type.name)
     return message

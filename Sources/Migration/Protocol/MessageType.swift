@@ -23,6 +23,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
   case recoveryAnswer = 0x15
   case goodbye = 0x16
   case compressedPages = 0x17
+  case joinChannel = 0x18
+  case channelSync = 0x19
 
   init(_ message: MigrationMessage) {
     switch message {
@@ -49,6 +51,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case .recoveryAnswer: self = .recoveryAnswer
     case .goodbye: self = .goodbye
     case .compressedPages: self = .compressedPages
+    case .joinChannel: self = .joinChannel
+    case .channelSync: self = .channelSync
     }
   }
 
@@ -78,6 +82,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case .recoveryAnswer: "RECOVERY-ANSWER"
     case .goodbye: "GOODBYE"
     case .compressedPages: "PAGES-COMPRESSED"
+    case .joinChannel: "CHANNEL-JOIN"
+    case .channelSync: "CHANNEL-SYNC"
     }
   }
 }

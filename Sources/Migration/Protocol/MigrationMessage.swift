@@ -48,6 +48,12 @@ public enum MigrationMessage: Sendable, Equatable {
   case recoveryAnswer(RecoveryState)
   /// Either side: the conversation is over, by agreement.
   case goodbye
+  /// Source → destination, the first frame on each page connection of a migration that was
+  /// granted more than one channel: which migration and which of its channels it carries.
+  case joinChannel(ChannelJoin)
+  /// Source → destination on a page connection: the channel carried all its batches of a
+  /// pass (0: the final copy), this many pages.
+  case channelSync(pass: Int, pages: Int)
 
   /// The message's name in docs/protocol.md and in error lines.
   public var name: String { MessageType(self).name }
@@ -98,6 +104,22 @@ public struct HelloAccepted: Sendable, Equatable {
     self.host = host
     self.codec = codec
     self.channels = channels
+  }
+}
+
+/// Names the migration a page connection belongs to and its place among the granted channels.
+public struct ChannelJoin: Sendable, Equatable {
+  /// The host the migration leaves, as its HELLO named it.
+  public var sourceHost: String
+  /// The migration id of its HELLO.
+  public var migration: UInt64
+  /// From 0 to the granted channels less one.
+  public var index: Int
+
+  public init(sourceHost: String, migration: UInt64, index: Int) {
+    self.sourceHost = sourceHost
+    self.migration = migration
+    self.index = index
   }
 }
 

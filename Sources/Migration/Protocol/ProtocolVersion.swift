@@ -25,4 +25,6 @@ public enum ProtocolLimits {
   public static let maxBatchPages = 1024
   /// Bytes of one virtual CPU's state.
   public static let maxCPUState = 1 << 20
+  /// Channels a HELLO may ask for or grant, and so one more than the highest channel index.
+  public static let maxChannels = 64
 }

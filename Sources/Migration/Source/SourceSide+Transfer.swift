@@ -18,9 +18,9 @@ extension SourceSide {
     preparePending(memory)
     passStart = clock
     passStartTransferred = statistics.transferredBytes
-    passStartDeparted = channel?.departed(by: clock).bytes ?? 0
+    passStartDeparted = channel == nil ? 0 : departed(by: clock).bytes
     passPages = 0
-    passStartCompression = compressor?.statistics ?? .zero
+    passStartCompression = compressionTotal
     statistics.pass = number
     send(.beginPass(number: number, pages: pendingPages))
     refreshEstimates(memory: memory)
@@ -48,11 +48,12 @@ extension SourceSide {
       return false
     }
     let memory = domain?.memory
-    clock = max(clock, min(now, channel.departed(by: now).time))
+    clock = max(clock, min(now, departed(by: now).time))
     let wallStart = ContinuousClock.now
     defer { transferWallTime += (ContinuousClock.now - wallStart).inSeconds }
     var sent = false
-    while let memory, channel.isWritable, pendingPages > 0 {
+    if !pageStreams.isEmpty, let memory { sent = sendPagesOnChannels(memory) }
+    while let memory, pageStreams.isEmpty, channel.isWritable, pendingPages > 0 {
       var batch = PageBatchWriter(
         pass: conversation == .suspending ? 0 : statistics.pass,
         capacity: min(MigrationTiming.batchPages, pendingPages))
@@ -78,6 +79,7 @@ extension SourceSide {
       return sent
     }
     if conversation == .transferring, passEndThreshold == nil {
+      if !pageStreams.isEmpty { syncPageChannels(pass: statistics.pass) }
       send(
         .endPass(
           EndOfPass(
@@ -87,6 +89,11 @@ extension SourceSide {
       passEndThreshold = statistics.transferredBytes
       sent = true
     } else if conversation == .suspending, handOffThreshold == nil {
+      if isLive, !pageStreams.isEmpty, !finalSyncSent {
+        syncPageChannels(pass: 0)
+        finalSyncSent = true
+        sent = true
+      }
       while cpuStatesSent < cpuState.count, channel.isWritable {
         send(.cpuState(vcpu: cpuStatesSent, bytes: cpuState[cpuStatesSent]))
         cpuStatesSent += 1
@@ -124,8 +131,8 @@ extension SourceSide {
     let record = PassRecord(
       number: statistics.pass, bytesSent: bytes, pagesSent: passPages, duration: duration,
       pagesDirtied: dirtied, throughput: throughput, dirtyRate: dirtyRate,
-      compression: compressor.map {
-        CompressionFigures(codec: $0.codec, statistics: $0.statistics - passStartCompression)
+      compression: statistics.compression.map {
+        CompressionFigures(codec: $0.codec, statistics: compressionTotal - passStartCompression)
       })
     passes.append(record)
     statistics.throughput = throughput
@@ -210,9 +217,9 @@ extension SourceSide {
     let sent = Double(statistics.transferredBytes)
     statistics.progress = min(0.99, sent / max(sent + Double(left), 1))
     sendProgressIfChanged()
-    guard let channel, phase == .stateTransfer || phase == .suspension else { return }
+    guard channel != nil, phase == .stateTransfer || phase == .suspension else { return }
     // The current pass's rates as measured so far, until the pass ends and sets them.
-    let departed = channel.departed(by: clock)
+    let departed = departed(by: clock)
     let elapsed = departed.time - passStart
     if phase == .stateTransfer, elapsed > 0, departed.bytes > passStartDeparted {
       let measured = Double(departed.bytes - passStartDeparted) / elapsed

@@ -95,8 +95,15 @@ public final class SourceSide {
   public internal(set) var allStateSent = false
   /// Compresses each batch once the hello agreed on a codec other than `none`.
   var compressor: BatchCompressor?
-  /// The compressor's counts when the current pass started.
+  /// The compressors' counts when the current pass started.
   var passStartCompression = CompressionStatistics.zero
+  /// The page channels, when the destination granted more than one (SourceSide+Channels.swift).
+  var pageStreams: [SourcePageStream] = []
+  /// Whether the page channels' CHANNEL-SYNC of the final copy went out.
+  var finalSyncSent = false
+  /// Opens another connection to the target's manager, for a page channel; nil when it
+  /// cannot be reached.
+  public var openPageChannel: (() -> MigrationChannel?)?
 
   enum Conversation {
     /// HELLO sent; waiting for HELLO-ACCEPTED.
@@ -172,7 +179,7 @@ public final class SourceSide {
         Hello(
           purpose: isDryRun ? .dryRun : .migrate, sourceHost: host.name,
           targetHost: request.targetHost, migration: UInt64(id.rawValue),
-          codecs: offeredCodecs.map(\.protocolCode))), on: channel)
+          codecs: offeredCodecs.map(\.protocolCode), channels: settings.channels)), on: channel)
     requestSentAt = now
   }
 
@@ -224,8 +231,8 @@ public final class SourceSide {
     if conversation == .checked, let known = resultsKnownAt {
       offer(isDryRun ? known : max(nextAnnouncement, known), .announce)
     }
-    if let channel, let threshold = passEndThreshold ?? handOffThreshold {
-      let departed = channel.departed(by: now)
+    if channel != nil, let threshold = passEndThreshold ?? handOffThreshold {
+      let departed = departed(by: now)
       if departed.bytes >= threshold {
         offer(
           departed.time,
@@ -239,6 +246,9 @@ public final class SourceSide {
     }
     if let channel, channel.closure != nil, conversation != .ended {
       offer(min(now, max(clock, channel.closedAt ?? clock)), .timedOut)
+    }
+    if channel != nil, let closed = closedPageStream?.channel, conversation != .ended {
+      offer(min(now, max(clock, closed.closedAt ?? clock)), .timedOut)
     }
     return best
   }
@@ -297,7 +307,14 @@ public final class SourceSide {
         violation("HELLO-ACCEPTED chose codec \(accepted.codec), which this side did not offer")
         return
       }
+      guard (1...settings.channels).contains(accepted.channels) else {
+        violation(
+          "HELLO-ACCEPTED grants \(accepted.channels) channels; this side asked for"
+            + " \(settings.channels)")
+        return
+      }
       agree(on: codec)
+      guard openPageChannels(accepted.channels, codec: codec) else { return }
       noteRoundTrip()
       conversation = .authenticating
       send(.authenticate(user: user, password: password ?? ""))
@@ -503,7 +520,7 @@ public final class SourceSide {
     emitEvent(
       .completed(
         targetHost: targetHostName, targetName: targetName, downtime: statistics.actualDowntime,
-        state: state, compression: statistics.compression))
+        state: state, compression: statistics.compression, channels: statistics.channels))
     send(.goodbye)
     finish()
   }
@@ -547,6 +564,11 @@ public final class SourceSide {
           .targetReachable, .targetUnreachable(host: targetHostName),
           failures: [.unreachable(host: targetHostName)])
       ])
+    }
+    if let stream = closedPageStream, channel?.closure == nil {
+      return fail(
+        .channelLost(
+          target: targetHostName, channel: stream.index, cause: stream.channel.closure ?? .reset))
     }
     let closure = channel?.closure
     switch closure {
@@ -627,6 +649,9 @@ public final class SourceSide {
     conversation = .ended
     channel?.close(at: clock)
     channel = nil
+    for stream in pageStreams { stream.channel.close(at: clock) }
+    refreshChannelFigures()
+    pageStreams = []
     domain = nil
     pending = DirtyBitmap(pageCount: 0)
     cpuState = []

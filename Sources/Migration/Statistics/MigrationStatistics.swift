@@ -40,6 +40,9 @@ public struct MigrationStatistics: Sendable, Equatable, Codable {
   public var targetDigest: String?
   /// The codec the hello agreed on and what it did so far; nil while pages go uncompressed.
   public var compression: CompressionFigures?
+  /// Each page channel's counts when more than one was granted; nil with pages on the main
+  /// connection.
+  public var channels: [ChannelFigures]?
 
   public init() {}
 

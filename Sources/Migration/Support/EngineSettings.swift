@@ -34,16 +34,19 @@ public struct EngineSettings: Sendable, Equatable, Codable {
   public var autoConverge: Bool
   /// The codec a source offers for its page batches (`none` is always offered too).
   public var compression: CompressionCodec
+  /// Page channels a source asks for (``Quantities/channels``); the destination may grant fewer.
+  public var channels: Int
 
   public init(
     link: Link = .gigabit, downtimeLimit: Double = 0.3, maxPasses: Int = 30,
-    autoConverge: Bool = false, compression: CompressionCodec = .none
+    autoConverge: Bool = false, compression: CompressionCodec = .none, channels: Int = 1
   ) {
     self.link = link
     self.downtimeLimit = downtimeLimit
     self.maxPasses = maxPasses
     self.autoConverge = autoConverge
     self.compression = compression
+    self.channels = channels
   }
 
   /// The settings a scenario file asks for.
@@ -52,6 +55,7 @@ public struct EngineSettings: Sendable, Equatable, Codable {
       link: Link(bitsPerSecond: scenario.bandwidth, latency: scenario.latency),
       downtimeLimit: scenario.downtimeLimit, maxPasses: scenario.maxPasses,
       autoConverge: scenario.autoConverge,
-      compression: CompressionCodec(rawValue: scenario.compression) ?? .none)
+      compression: CompressionCodec(rawValue: scenario.compression) ?? .none,
+      channels: scenario.channels)
   }
 }

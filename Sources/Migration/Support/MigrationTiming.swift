@@ -12,6 +12,9 @@ public enum MigrationTiming {
   public static let peerTimeout = 5.0
   /// Page records per batch: 512 KiB of pages, small enough to pace a slow link finely.
   public static let batchPages = 64
+  /// Bytes of frames a page channel's thread builds in one turn: its share of a send window,
+  /// so that the threads wake once per window rather than once per batch.
+  public static let channelTurnBytes = 1 << 20
   /// A failed authentication is answered after `authenticationDelay × 2^(n-1)` seconds for the
   /// n-th failure in a row from the same host, at most `authenticationDelayLimit`.
   public static let authenticationDelay = 0.25

@@ -1,0 +1,238 @@
+import Compression
+import Engine
+import Hypervisor
+import Migration
+import TestSupport
+import Testing
+
+/// Page batches spread over parallel channels, as QEMU's multifd: every byte arrives as it
+/// was whatever the number of channels and the codec, each channel's figures add up to the
+/// whole, a fault or a cancel leaves both hosts consistent, and a page connection that names
+/// a channel it may not is a protocol violation with one line.
+@Suite struct ChannelMigrationTests {
+  typealias H = MigrationHarness
+
+  static func datacenter(channels: Int, codec: CompressionCodec = .none) throws -> Datacenter {
+    var settings = EngineSettings(ScenarioLoader.builtin().migration)
+    settings.compression = codec
+    settings.channels = channels
+    return try H.builtin(settings: settings)
+  }
+
+  @Test(arguments: [1, 2, 4], CompressionCodec.allCases)
+  func everyChannelCountDeliversTheMemoryAsItWasAtSuspension(
+    channels: Int, codec: CompressionCodec
+  ) throws {
+    let datacenter = try Self.datacenter(channels: channels, codec: codec)
+    let id = try datacenter.startMigration(H.request("ldom01", as: "ldom01_moved"))
+    #expect(H.advance(datacenter, id, to: .suspension, step: 0.001))
+    let source = try #require(datacenter.host(named: "sparc-t4-a")?.domain(named: "ldom01"))
+    let atSuspension = MemoryImage(try #require(source.memory))
+    let half = try #require(datacenter.manager(named: "sparc-t4-b")?.incoming.first)
+    #expect(H.finish(datacenter, id) == .completed)
+    let target = try #require(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom01_moved"))
+    #expect(MemoryImage(try #require(target.memory)) == atSuspension)
+    let migration = try #require(datacenter.migration(id))
+    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    guard channels > 1 else {
+      #expect(migration.statistics.channels == nil)
+      #expect(half.channelFigures == nil)
+      return
+    }
+    let sent = try #require(migration.statistics.channels)
+    #expect(sent.map(\.index) == Array(0..<channels))
+    // Every page went on a page channel, and every channel carried some.
+    let pages = migration.statistics.normalPages + migration.statistics.zeroPages
+    #expect(UInt64(sent.reduce(0) { $0 + $1.pages }) == pages)
+    #expect(sent.allSatisfy { $0.batches > 0 && $0.bytes > 0 })
+    // The target counted per channel what the source sent on it.
+    let received = try #require(half.channelFigures)
+    #expect(received.map(\.pages) == sent.map(\.pages))
+    #expect(received.map(\.batches) == sent.map(\.batches))
+    #expect(received.map(\.bytes) == sent.map(\.bytes))
+    if codec != .none {
+      #expect(sent.allSatisfy { $0.cpuTime > .zero })
+      #expect(received.allSatisfy { $0.cpuTime > .zero })
+      let total = try #require(migration.statistics.compression).statistics
+      #expect(total.batches == sent.reduce(0) { $0 + $1.batches })
+    }
+  }
+
+  @Test func theDestinationGrantsAtMostSixteenChannels() throws {
+    let datacenter = try H.builtin(populateMemory: false)
+    let link = InProcessLink(bytesPerSecond: nil, latency: 0)
+    let (source, target) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    let destination = DestinationSide(
+      host: try #require(datacenter.host(named: "sparc-t4-b")), channel: target, token: 1,
+      policy: DestinationPolicy(hostHasDomain: { _ in false }), now: 0, emit: { _ in })
+    source.send(
+      MessageCodec.encode(
+        .hello(
+          Hello(
+            purpose: .migrate, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
+            channels: 40))), at: 0)
+    link.pump(until: 0.001)
+    destination.step(until: 0.001)
+    link.pump(until: 0.001)
+    let (frame, _) = try #require(source.receive(by: 0.001))
+    guard case .helloAccepted(let accepted) = try MessageCodec.decode(frame: frame) else {
+      Issue.record("the destination did not accept the hello")
+      return
+    }
+    #expect(accepted.channels == DestinationSide.maximumChannels)
+  }
+
+  @Test(arguments: [2, 4], [CompressionCodec.none, .zstd])
+  func aLinkDownMidPassLeavesBothHostsConsistent(channels: Int, codec: CompressionCodec) throws {
+    let datacenter = try Self.datacenter(channels: channels, codec: codec)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
+    datacenter.advance(by: 0.05)
+    try datacenter.inject(.linkDown, aim: .migration(domain: "ldom01"), when: .now)
+    let outcome = H.finish(datacenter, id, limit: 30)
+    #expect(outcome == .failed(.connectionLost(target: "sparc-t4-b", cause: .linkDown)))
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+    #expect(datacenter.accountingProblems() == [])
+  }
+
+  @Test(arguments: [2, 4], [CompressionCodec.lz4, .zstd])
+  func aCancelMidPassLeavesBothHostsAsTheyWere(channels: Int, codec: CompressionCodec) throws {
+    for seed in 1...2 { try cancelMidPass(channels: channels, codec: codec, seed: seed) }
+  }
+
+  func cancelMidPass(channels: Int, codec: CompressionCodec, seed: Int) throws {
+    var random = DeterministicRandom(seed: UInt64(seed * 10 + channels))
+    let datacenter = try Self.datacenter(channels: channels, codec: codec)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
+    datacenter.advance(by: Double(random.next() % 500) / 1_000)
+    guard datacenter.migration(id)?.isFinished == false,
+      datacenter.migration(id)?.isHandingOff == false
+    else { return }
+    try datacenter.cancelMigration(of: "ldom01", on: "sparc-t4-a")
+    H.settle(datacenter, limit: 10)
+    #expect(datacenter.migration(id)?.outcome == .cancelled)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+    #expect(datacenter.accountingProblems() == [])
+  }
+
+  // MARK: Bad page connections
+
+  /// Opens one more connection to the target, as a page channel, and says `join` on it.
+  static func join(_ datacenter: Datacenter, _ join: ChannelJoin) throws {
+    let (mine, theirs) = datacenter.link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    try #require(datacenter.manager(named: "sparc-t4-b")).accept(theirs, now: datacenter.now)
+    mine.send(MessageCodec.encode(.joinChannel(join)), at: datacenter.now)
+  }
+
+  func expectViolation(channels: Int, index: Int, reason: String) throws {
+    let datacenter = try Self.datacenter(channels: channels)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
+    try Self.join(
+      datacenter,
+      ChannelJoin(sourceHost: "sparc-t4-a", migration: UInt64(id.rawValue), index: index))
+    let outcome = H.finish(datacenter, id, limit: 30)
+    #expect(outcome == .failed(.protocolViolation(peer: "sparc-t4-a", reason: reason)))
+    #expect(!reason.contains("\n"))
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+  }
+
+  @Test func aChannelIndexPastTheGrantIsAProtocolViolation() throws {
+    try expectViolation(
+      channels: 2, index: 2, reason: "CHANNEL-JOIN names channel 2 of the 2 granted")
+  }
+
+  @Test func aChannelThatJoinsTwiceIsAProtocolViolation() throws {
+    try expectViolation(
+      channels: 4, index: 1, reason: "CHANNEL-JOIN names channel 1 a second time")
+  }
+
+  @Test func aPageChannelOfAOneChannelMigrationIsAProtocolViolation() throws {
+    try expectViolation(
+      channels: 1, index: 0,
+      reason: "CHANNEL-JOIN names channel 0, but this migration was granted one channel")
+  }
+
+  @Test func aPageChannelThatCannotBeOpenedFailsTheMigrationCleanly() throws {
+    let datacenter = try Self.datacenter(channels: 2)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    try #require(datacenter.migration(id)).openPageChannel = { nil }
+    let outcome = H.finish(datacenter, id, limit: 30)
+    #expect(outcome == .failed(.channelLost(target: "sparc-t4-b", channel: 0, cause: .reset)))
+    #expect(
+      H.lines(outcome, domain: "ldom01").first
+        == "Lost page channel 0 to the target machine sparc-t4-b: the connection could not be"
+        + " made or was reset")
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+  }
+
+  /// A page connection that never reaches the target's manager: the target gives up on it
+  /// after the peer timeout, destroys its half and says why.
+  @Test func aPageChannelThatNeverArrivesFailsTheMigrationCleanly() throws {
+    let datacenter = try Self.datacenter(channels: 2)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    var opened = 0
+    try #require(datacenter.migration(id)).openPageChannel = { [weak datacenter] in
+      guard let datacenter else { return nil }
+      opened += 1
+      let (mine, theirs) = datacenter.link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+      // Channel 0 joins; channel 1's far end is never accepted by the target's manager.
+      if opened == 1 {
+        datacenter.manager(named: "sparc-t4-b")?.accept(theirs, now: datacenter.now)
+      }
+      return mine
+    }
+    let outcome = H.finish(datacenter, id, limit: 60)
+    #expect(
+      outcome
+        == .failed(
+          .protocolViolation(
+            peer: "sparc-t4-a", reason: "page channel 1 of the 2 granted never joined")))
+    H.settle(datacenter, limit: 30)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil)
+    #expect(after.memoryFree == before.memoryFree)
+    #expect(datacenter.accountingProblems() == [])
+  }
+
+  @Test func aJoinNamingNoMigrationIsRefusedAndClosed() throws {
+    let datacenter = try Self.datacenter(channels: 2)
+    let (mine, theirs) = datacenter.link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    try #require(datacenter.manager(named: "sparc-t4-b")).accept(theirs, now: datacenter.now)
+    mine.send(
+      MessageCodec.encode(.joinChannel(ChannelJoin(sourceHost: "x", migration: 9, index: 0))),
+      at: datacenter.now)
+    datacenter.advance(by: 0.05)
+    let (frame, _) = try #require(mine.receive(by: datacenter.now))
+    #expect(
+      try MessageCodec.decode(frame: frame)
+        == .error(
+          .protocolViolation(
+            "CHANNEL-JOIN names migration 9 from x, which is not arriving here")))
+    datacenter.advance(by: 0.05)
+    #expect(mine.closure == .peer)
+    #expect(datacenter.manager(named: "sparc-t4-b")?.incoming.isEmpty == true)
+  }
+}
