@@ -96,22 +96,8 @@ import Testing
   @Test(arguments: [CompressionCodec.lz4, .zstd], 1...4)
   func cancelAtRandomMomentsLeavesBothHostsAsTheyWere(codec: CompressionCodec, seed: Int) throws {
     var random = DeterministicRandom(seed: UInt64(seed))
-    let datacenter = try Self.datacenter(codec)
-    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    let id = try datacenter.startMigration(H.request("ldom01"))
-    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
-    datacenter.advance(by: Double(random.next() % 1_000) / 1_000)
-    guard datacenter.migration(id)?.isFinished == false,
-      datacenter.migration(id)?.isHandingOff == false
-    else { return }
-    try datacenter.cancelMigration(of: "ldom01", on: "sparc-t4-a")
-    H.settle(datacenter, limit: 10)
-    #expect(datacenter.migration(id)?.outcome == .cancelled)
-    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
-    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    #expect(after.domain(named: "ldom01") == nil)
-    #expect(after.memoryFree == before.memoryFree)
-    #expect(datacenter.accountingProblems() == [])
+    try expectCancelMidPassLeavesBothHostsAsTheyWere(
+      try Self.datacenter(codec), after: Double(random.next() % 1_000) / 1_000)
   }
 
   // MARK: Corrupt input
