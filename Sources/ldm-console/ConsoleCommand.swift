@@ -44,9 +44,7 @@ struct ConsoleCommand: ParsableCommand {
   func run() throws {
     guard daemons.isRemote else {
       let scenario = LdmConsole.applying(
-        channels: channels,
-        to: LdmConsole.applying(
-          compress: compress, to: LdmConsole.loadScenario(scenario), command: "console"),
+        compress: compress, channels: channels, to: LdmConsole.loadScenario(scenario),
         command: "console")
       return try ConsoleSession.launch(.scenario(scenario), theme: theme)
     }

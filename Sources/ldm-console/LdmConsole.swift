@@ -72,36 +72,29 @@ struct LdmConsole: AsyncParsableCommand {
     }
   }
 
-  /// `scenario` with `--compress` laid over its `compress:` key, read as the key is (the same
-  /// words, the same refusal after `ldm-console COMMAND: --compress: `); exits 2 on a bad word.
-  static func applying(compress text: String?, to scenario: Scenario, command: String) -> Scenario {
-    guard let text else { return scenario }
+  /// `scenario` with `--compress` and `--channels` laid over its `migration:` block's keys,
+  /// read as the keys are (the same words and bounds, the same refusal after
+  /// `ldm-console COMMAND: --OPTION: `); exits 2 on a bad value.
+  static func applying(
+    compress: String?, channels: String?, to scenario: Scenario, command: String
+  ) -> Scenario {
     var scenario = scenario
-    do {
-      scenario.migration.compression = try Quantities.compression.value(of: text)
-    } catch {
-      exit(
-        withError: "ldm-console \(command): --compress: \(error.reason)".escapingControlCharacters,
-        status: 2)
-    }
+    set(&scenario.migration.compression, from: compress, "--compress", Quantities.compression)
+    set(&scenario.migration.channels, from: channels, "--channels", Quantities.channels)
     return scenario
-  }
 
-  /// `scenario` with `--channels` laid over its `channels:` key, within the key's bounds;
-  /// exits 2 on a bad number.
-  static func applying(channels text: String?, to scenario: Scenario, command: String)
-    -> Scenario
-  {
-    guard let text else { return scenario }
-    var scenario = scenario
-    do {
-      scenario.migration.channels = try Quantities.channels.value(of: text)
-    } catch {
-      exit(
-        withError: "ldm-console \(command): --channels: \(error.reason)".escapingControlCharacters,
-        status: 2)
+    func set<Value>(
+      _ value: inout Value, from text: String?, _ option: String, _ quantity: Quantity<Value>
+    ) {
+      guard let text else { return }
+      do {
+        value = try quantity.value(of: text)
+      } catch {
+        exit(
+          withError: "ldm-console \(command): \(option): \(error.reason)".escapingControlCharacters,
+          status: 2)
+      }
     }
-    return scenario
   }
 
   static func exit(withError message: String, status: Int32) -> Never {

@@ -58,9 +58,7 @@ struct LdmdCommand: AsyncParsableCommand {
     sigaddset(&stops, SIGINT)
     pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     let scenario = LdmConsole.applying(
-      channels: channels,
-      to: LdmConsole.applying(
-        compress: compress, to: LdmConsole.loadScenario(self.scenario), command: "ldmd"),
+      compress: compress, channels: channels, to: LdmConsole.loadScenario(self.scenario),
       command: "ldmd")
     guard scenario.hosts.contains(where: { $0.name == host }) else {
       Self.fail(
