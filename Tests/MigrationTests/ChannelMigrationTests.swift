@@ -55,6 +55,11 @@ import Testing
       #expect(received.allSatisfy { $0.cpuTime > .zero })
       let total = try #require(migration.statistics.compression).statistics
       #expect(total.batches == sent.reduce(0) { $0 + $1.batches })
+      // The target's totals (the resumed event's) add up its channels' decompressors.
+      let decompressed = try #require(half.decompression).statistics
+      #expect(decompressed.batches == total.batches)
+      #expect(decompressed.uncompressedBytes == total.uncompressedBytes)
+      #expect(decompressed.compressedBytes == total.compressedBytes)
     }
   }
 

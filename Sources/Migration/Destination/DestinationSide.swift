@@ -67,10 +67,16 @@ public final class DestinationSide {
   /// manager to hand the connection to the migration it names.
   public internal(set) var join: ChannelJoin?
 
-  /// The codec the hello agreed on and what decompressing cost so far; nil while pages come
-  /// uncompressed.
+  /// The codec the hello agreed on and what decompressing cost so far, on the main connection
+  /// and every page channel together; nil while pages come uncompressed.
   public var decompression: CompressionFigures? {
-    decompressor.map { CompressionFigures(codec: $0.codec, statistics: $0.statistics) }
+    decompressor.map { main in
+      CompressionFigures(
+        codec: main.codec,
+        statistics: pageStreams.reduce(main.statistics) {
+          $0 + ($1.decompressor?.statistics ?? .zero)
+        })
+    }
   }
 
   enum State: Equatable {
