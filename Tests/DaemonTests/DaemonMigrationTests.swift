@@ -15,13 +15,11 @@ extension Daemons {
       sourceHost: "sparc-t4-a", domain: "ldom01", targetHost: "sparc-t4-b", password: "secret",
       targetName: "ldom_other")
 
-    @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() async throws {
-      let pair = try await DaemonPair(label: "tls")
-      pair.linkA.send(.migrate(Self.request, ticket: 1))
-      try await pair.waitUntil("the source -n---s and the target -----t") { a, b in
-        pair.domain("ldom01", in: a)?.hasSuffix("-n---s") == true
-          && pair.domain("ldom_other", in: b) == "bound -----t"
-      }
+    /// Waits for ldom01 to arrive on sparc-t4-b as ldom_other and leave sparc-t4-a; the
+    /// migration as the source's daemon tells it, completed with matching digests.
+    static func completed(_ pair: DaemonPair) async throws -> (
+      migration: MigrationSnapshot, target: DatacenterSnapshot?
+    ) {
       let (a, b) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
         pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
       }
@@ -29,6 +27,17 @@ extension Daemons {
       #expect(migration.outcome == .completed)
       #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
       #expect(migration.statistics.sourceDigest != nil)
+      return (migration, b)
+    }
+
+    @Test func aMigrationBetweenDaemonsCompletesOverMutualTLS() async throws {
+      let pair = try await DaemonPair(label: "tls")
+      pair.linkA.send(.migrate(Self.request, ticket: 1))
+      try await pair.waitUntil("the source -n---s and the target -----t") { a, b in
+        pair.domain("ldom01", in: a)?.hasSuffix("-n---s") == true
+          && pair.domain("ldom_other", in: b) == "bound -----t"
+      }
+      let (migration, b) = try await Self.completed(pair)
       #expect(b?.hosts.first?.domain(named: "ldom_other")?.consolePort != nil)
       #expect(pair.reports.contains(.migrationStarted(ticket: 1, id: migration.id)))
       // Both daemons told the story; the target's part comes from the target's daemon.
@@ -43,12 +52,7 @@ extension Daemons {
     @Test func aCompressedMigrationBetweenDaemonsCompletes() async throws {
       let pair = try await DaemonPair(label: "zstd", extra: ["--compress", "zstd"])
       pair.linkA.send(.migrate(Self.request, ticket: 1))
-      let (a, _) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
-        pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
-      }
-      let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
-      #expect(migration.outcome == .completed)
-      #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+      let (migration, _) = try await Self.completed(pair)
       let compression = try #require(migration.statistics.compression)
       #expect(compression.codec == .zstd)
       #expect(try #require(compression.statistics.ratio) > 1.2)
@@ -67,13 +71,7 @@ extension Daemons {
     @Test func aMigrationOnTwoChannelsBetweenDaemonsCompletes() async throws {
       let pair = try await DaemonPair(label: "channels", extra: ["--channels", "2"])
       pair.linkA.send(.migrate(Self.request, ticket: 1))
-      let (a, _) = try await pair.waitUntil("ldom_other active on sparc-t4-b") { a, b in
-        pair.domain("ldom_other", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
-      }
-      let migration = try #require(a?.migrations.first { $0.domain == "ldom01" })
-      #expect(migration.outcome == .completed)
-      #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
-      #expect(migration.statistics.sourceDigest != nil)
+      let (migration, _) = try await Self.completed(pair)
       let sent = try #require(migration.statistics.channels)
       #expect(sent.map(\.index) == [0, 1])
       #expect(sent.allSatisfy { $0.pages > 0 && $0.batches > 0 })
