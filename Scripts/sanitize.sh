@@ -55,6 +55,11 @@ reports=$(grep -cE '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (AddressSanitize
   "$log" || true)
 echo "sanitize.sh: $kind: swift test exited $status, $reports sanitizer reports," \
   "${elapsed}s wall time (log: $log)"
+# A filter that matches nothing would pass without checking anything.
+if [ "$status" -eq 0 ] && ! grep -qE 'Test run with [1-9][0-9]* tests? ' "$log"; then
+  echo "sanitize.sh: no test ran: FILTER '$filter' matches none" >&2
+  exit 1
+fi
 if [ "$reports" -gt 0 ]; then
   grep -E '^SUMMARY: (ThreadSanitizer|AddressSanitizer|LeakSanitizer)' "$log" | sort | uniq -c
   exit 1
