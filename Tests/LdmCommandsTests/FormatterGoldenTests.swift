@@ -99,11 +99,13 @@ import Testing
     #expect(source.lines.last == "    migration    \(Int(progress * 100))%         sparc-t4-b")
   }
 
-  /// With compression, both sides add the codec and its ratio so far and the CPU time that
-  /// host spent on it: compressing on the source, decompressing on the target.
-  @Test func statusWithCompressionShowsTheCodecOnBothSides() throws {
+  /// ldom01 migrating from sparc-t4-a with the built-in settings as `change` leaves them,
+  /// stopped at 30 % progress, and a shell on that datacenter.
+  static func migratingLdom01(_ change: (inout EngineSettings) -> Void) throws -> (
+    Datacenter, LdmShell
+  ) {
     var settings = EngineSettings(ScenarioLoader.builtin().migration)
-    settings.compression = .lz4
+    change(&settings)
     let datacenter = try Datacenter(
       scenario: ScenarioLoader.builtin(), settings: settings, populateMemory: true)
     let shell = LdmShell(datacenter: datacenter)
@@ -112,6 +114,13 @@ import Testing
     let id = try #require(started.migration)
     datacenter.advance(
       until: { (datacenter.migration(id)?.statistics.progress ?? 1) >= 0.3 }, limit: 60)
+    return (datacenter, shell)
+  }
+
+  /// With compression, both sides add the codec and its ratio so far and the CPU time that
+  /// host spent on it: compressing on the source, decompressing on the target.
+  @Test func statusWithCompressionShowsTheCodecOnBothSides() throws {
+    let (datacenter, shell) = try Self.migratingLdom01 { $0.compression = .lz4 }
     let snapshot = datacenter.snapshot()
     let compression = try #require(snapshot.migrations.last?.statistics.compression)
     let decompression = try #require(snapshot.incoming.last?.decompression)
@@ -132,16 +141,7 @@ import Testing
   /// With two channels, both sides add a CHANNELS block: a row per channel with what it
   /// carried so far on that host (sent on the source, applied on the target).
   @Test func statusWithChannelsShowsEachChannelOnBothSides() throws {
-    var settings = EngineSettings(ScenarioLoader.builtin().migration)
-    settings.channels = 2
-    let datacenter = try Datacenter(
-      scenario: ScenarioLoader.builtin(), settings: settings, populateMemory: true)
-    let shell = LdmShell(datacenter: datacenter)
-    let started = shell.run(
-      "ldm migrate ldom01 root@sparc-t4-b", on: "sparc-t4-a", password: "secret")
-    let id = try #require(started.migration)
-    datacenter.advance(
-      until: { (datacenter.migration(id)?.statistics.progress ?? 1) >= 0.3 }, limit: 60)
+    let (datacenter, shell) = try Self.migratingLdom01 { $0.channels = 2 }
     let snapshot = datacenter.snapshot()
     let sent = try #require(snapshot.migrations.last?.statistics.channels)
     let received = try #require(snapshot.incoming.last?.channels)

@@ -64,26 +64,10 @@ import Testing
   }
 
   @Test func theDestinationGrantsAtMostSixteenChannels() throws {
-    let datacenter = try H.builtin(populateMemory: false)
-    let link = InProcessLink(bytesPerSecond: nil, latency: 0)
-    let (source, target) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
-    let destination = DestinationSide(
-      host: try #require(datacenter.host(named: "sparc-t4-b")), channel: target, token: 1,
-      policy: DestinationPolicy(hostHasDomain: { _ in false }), now: 0, emit: { _ in })
-    source.send(
-      MessageCodec.encode(
-        .hello(
-          Hello(
-            purpose: .migrate, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
-            channels: 40))), at: 0)
-    link.pump(until: 0.001)
-    destination.step(until: 0.001)
-    link.pump(until: 0.001)
-    let (frame, _) = try #require(source.receive(by: 0.001))
-    guard case .helloAccepted(let accepted) = try MessageCodec.decode(frame: frame) else {
-      Issue.record("the destination did not accept the hello")
-      return
-    }
+    let accepted = try helloAccepted(
+      for: Hello(
+        purpose: .migrate, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
+        channels: 40))
     #expect(accepted.channels == DestinationSide.maximumChannels)
   }
 

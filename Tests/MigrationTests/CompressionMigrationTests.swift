@@ -184,31 +184,10 @@ import Testing
 
   /// What a destination answers to a hello offering `codecs`.
   static func accepted(offering codecs: [UInt8]) throws -> HelloAccepted {
-    let datacenter = try H.builtin(populateMemory: false)
-    let link = InProcessLink(bytesPerSecond: nil, latency: 0)
-    let (source, target) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
-    let destination = DestinationSide(
-      host: try #require(datacenter.host(named: "sparc-t4-b")), channel: target, token: 1,
-      policy: DestinationPolicy(hostHasDomain: { _ in false }), now: 0, emit: { _ in })
-    source.send(
-      MessageCodec.encode(
-        .hello(
-          Hello(
-            purpose: .migrate, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
-            codecs: codecs))), at: 0)
-    for step in 1...10 {
-      let time = Double(step) * 0.001
-      link.pump(until: time)
-      destination.step(until: time)
-      link.pump(until: time)
-      if let (frame, _) = source.receive(by: time) {
-        guard case .helloAccepted(let accepted) = try MessageCodec.decode(frame: frame) else {
-          throw HarnessError("the destination did not accept the hello")
-        }
-        return accepted
-      }
-    }
-    throw HarnessError("no answer to the hello")
+    try helloAccepted(
+      for: Hello(
+        purpose: .migrate, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
+        codecs: codecs))
   }
 
   @Test func theDestinationTakesTheFirstCodecOfferedThatItKnows() throws {
