@@ -32,16 +32,19 @@ entry() {
 }
 for target in "${targets[@]}"; do entry "$target" >/dev/null; done
 
+# Line tables are all a report's stack needs (file and line): full debug information would
+# cost an eighth more compile time and far larger objects to link.
+flags=(-Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+  -Xswiftc -gline-tables-only -Xcc -gline-tables-only)
+
 # 1. Console and everything below it (LdmCommands, Migration, Hypervisor, Yams, swift-crypto,
 #    swift-collections): Swift with coverage and ASan, C (libyaml, BoringSSL) with ASan and
 #    coverage too, so the fuzzer also sees branches inside the YAML parser.
-swift build -c "$configuration" --scratch-path "$scratch" --target Console \
-  -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+swift build -c "$configuration" --scratch-path "$scratch" --target Console "${flags[@]}"
 # Compression (step 1 builds it too, for Migration; built here on its own as well so the
 # compression target does not depend on that); liblz4 and libzstd are Debian's, not
 # instrumented, so the fuzzer sees the Swift side's branches only.
-swift build -c "$configuration" --scratch-path "$scratch" --target Compression \
-  -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+swift build -c "$configuration" --scratch-path "$scratch" --target Compression "${flags[@]}"
 
 # 2. The objects of those modules. Only library modules are built by step 1, but a scratch
 #    directory reused for something else could hold a main: leave out executables and tests.

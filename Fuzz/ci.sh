@@ -10,7 +10,8 @@ seconds=${1:-30}
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
 targets=(ldm-command run-script scenario scenario-structure theme compression protocol)
 
-Fuzz/build.sh "${targets[@]}"
+# FUZZ_PREBUILT=1: the targets are already built (.ci/run builds them beside the test run).
+if [ "${FUZZ_PREBUILT:-0}" != 1 ]; then Fuzz/build.sh "${targets[@]}"; fi
 
 # Swift's own crash backtracer would fight ASan over the dying process; ASan reports alone.
 export SWIFT_BACKTRACE=enable=no

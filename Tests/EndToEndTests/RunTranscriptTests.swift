@@ -45,16 +45,22 @@ extension EndToEnd {
       try tmux.typeLine(
         "cd '\(directory)' && LANG=C.UTF-8 '\(tmux.binary)' run --events events.jsonl long.script"
           + " > transcript.txt")
-      // The echo of the first migration: the lines before it have run, the migration has begun.
+      // The echo of the first migration (the lines before it have run, the migration has begun)
+      // and its first event line: on a loaded machine the signal could otherwise come between
+      // the two, before the run had an event to write.
       let migrating = "sparc-t4-a# ldm migrate -p root.pw ldom01 root@sparc-t4-b\n"
       let deadline = Date().addingTimeInterval(60)
-      while !Self.contents(transcriptPath).contains(migrating), Date() < deadline {
+      while !Self.contents(transcriptPath).contains(migrating)
+        || !Self.contents(eventsPath).contains("\n"), Date() < deadline
+      {
         try await Task.sleep(for: .milliseconds(20))
       }
       let seen = Self.contents(transcriptPath)
       try #require(
         seen.contains(migrating), "no transcript while the run was going on; the file held: \(seen)"
       )
+      try #require(
+        Self.contents(eventsPath).contains("\n"), "no event line while the migration was going on")
       if signal == SIGINT {
         try tmux.keys("C-c")
       } else {
