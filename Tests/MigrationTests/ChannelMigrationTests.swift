@@ -26,6 +26,23 @@ import Testing
   static let codecs: [CompressionCodec] =
     Sanitizer.isThread ? [.none, .zstd] : CompressionCodec.allCases
 
+  /// Once a failed migration has settled: ldom01 runs on the source as before, and the target
+  /// holds nothing of it, not even its memory.
+  static func expectSourceRunsAndTargetHoldsNothing(
+    _ datacenter: Datacenter, before: HostSnapshot,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    H.settle(datacenter, limit: 30)
+    #expect(
+      H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000",
+      sourceLocation: sourceLocation)
+    let after = try #require(
+      datacenter.host(named: "sparc-t4-b"), sourceLocation: sourceLocation
+    ).snapshot()
+    #expect(after.domain(named: "ldom01") == nil, sourceLocation: sourceLocation)
+    #expect(after.memoryFree == before.memoryFree, sourceLocation: sourceLocation)
+  }
+
   @Test(arguments: channelCounts, codecs)
   func everyChannelCountDeliversTheMemoryAsItWasAtSuspension(
     channels: Int, codec: CompressionCodec
@@ -91,11 +108,7 @@ import Testing
     try datacenter.inject(.linkDown, aim: .migration(domain: "ldom01"), when: .now)
     let outcome = H.finish(datacenter, id, limit: 30)
     #expect(outcome == .failed(.connectionLost(target: "sparc-t4-b", cause: .linkDown)))
-    H.settle(datacenter, limit: 30)
-    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
-    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    #expect(after.domain(named: "ldom01") == nil)
-    #expect(after.memoryFree == before.memoryFree)
+    try Self.expectSourceRunsAndTargetHoldsNothing(datacenter, before: before)
     #expect(datacenter.accountingProblems() == [])
   }
 
@@ -131,11 +144,7 @@ import Testing
     let outcome = H.finish(datacenter, id, limit: 30)
     #expect(outcome == .failed(.protocolViolation(peer: "sparc-t4-a", reason: reason)))
     #expect(!reason.contains("\n"))
-    H.settle(datacenter, limit: 30)
-    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
-    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    #expect(after.domain(named: "ldom01") == nil)
-    #expect(after.memoryFree == before.memoryFree)
+    try Self.expectSourceRunsAndTargetHoldsNothing(datacenter, before: before)
   }
 
   @Test func aChannelIndexPastTheGrantIsAProtocolViolation() throws {
@@ -165,11 +174,7 @@ import Testing
       H.lines(outcome, domain: "ldom01").first
         == "Lost page channel 0 to the target machine sparc-t4-b: the connection could not be"
         + " made or was reset")
-    H.settle(datacenter, limit: 30)
-    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
-    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    #expect(after.domain(named: "ldom01") == nil)
-    #expect(after.memoryFree == before.memoryFree)
+    try Self.expectSourceRunsAndTargetHoldsNothing(datacenter, before: before)
   }
 
   /// A page connection that never reaches the target's manager: the target gives up on it
@@ -195,11 +200,7 @@ import Testing
         == .failed(
           .protocolViolation(
             peer: "sparc-t4-a", reason: "page channel 1 of the 2 granted never joined")))
-    H.settle(datacenter, limit: 30)
-    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
-    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    #expect(after.domain(named: "ldom01") == nil)
-    #expect(after.memoryFree == before.memoryFree)
+    try Self.expectSourceRunsAndTargetHoldsNothing(datacenter, before: before)
     #expect(datacenter.accountingProblems() == [])
   }
 
