@@ -45,8 +45,8 @@ log="$scratch/sanitize-$kind.log"
 started=$(date +%s)
 # Every test is a Swift Testing test. The XCTest pass finds none, and LeakSanitizer would
 # report the 368 bytes XCTest's runner itself never frees at exit.
-# One test at a time, as the README's test command: engine tests hold gigabytes of guest
-# memory, which the sanitizers' shadow memory multiplies.
+# One test at a time (the README's command runs most in parallel): engine tests hold
+# gigabytes of guest memory, which the sanitizers' shadow memory multiplies.
 #
 # ThreadSanitizer instruments the Swift code, ours and the packages' (SwiftNIO,
 # swift-collections, where the one race it has found was). The C code (the two BoringSSLs,
