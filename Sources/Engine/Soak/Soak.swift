@@ -258,6 +258,14 @@ extension Soak {
           break
         }
       }
+      // Once nothing migrates, every connection closes at both ends and what was on the wire
+      // drains: a link still busy a minute later holds connections nobody will read.
+      if !datacenter.advance(until: { datacenter.isIdle }, limit: 60) {
+        let held = datacenter.link.held
+        violation(
+          "nothing migrates, but the link still holds \(held.connections) connections"
+            + " with \(held.bytes) bytes a minute later")
+      }
       report.faultsInjected = tally.faults
       report.simulatedSeconds = datacenter.now
       settleGuests()
@@ -581,6 +589,11 @@ extension Soak {
     /// The invariants that hold between any two steps.
     mutating func checkWorld() {
       for problem in datacenter.accountingProblems() { violation("accounting: \(problem)") }
+      if !datacenter.managers.contains(where: \.isBusy), !datacenter.link.isBusy,
+        case let held = datacenter.link.held, held.connections > 0
+      {
+        violation("nothing migrates, but \(held.connections) connections are still open")
+      }
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         var residents: [String] = []
         let manager = datacenter.managers[index]

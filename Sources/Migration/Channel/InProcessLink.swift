@@ -17,6 +17,8 @@ public final class InProcessLink {
 
   private var wires: [String: Wire] = [:]
   private var flows: [Flow] = []
+  /// Connections made so far; numbers each one.
+  private var connections = 0
 
   public init(bytesPerSecond: Double?, latency: Double) {
     self.bytesPerSecond = bytesPerSecond
@@ -27,8 +29,9 @@ public final class InProcessLink {
   public func connect(from source: String, to destination: String) -> (
     InProcessChannel, InProcessChannel
   ) {
-    let out = Flow(wire: wire(from: source, to: destination))
-    let back = Flow(wire: wire(from: destination, to: source))
+    connections += 1
+    let out = Flow(wire: wire(from: source, to: destination), connection: connections)
+    let back = Flow(wire: wire(from: destination, to: source), connection: connections)
     flows += [out, back]
     return (
       InProcessChannel(link: self, outbound: out, inbound: back),
@@ -41,6 +44,18 @@ public final class InProcessLink {
     let wire = Wire()
     wires["\(a)\u{0}\(b)"] = wire
     return wire
+  }
+
+  /// Connections not yet closed by both ends (or failed) and drained, and the frame bytes
+  /// they hold, queued or on the wire. Once nothing migrates, both are zero.
+  public var held: (connections: Int, bytes: Int) {
+    let open = flows.filter { !$0.isFinished }
+    return (
+      Set(open.map(\.connection)).count,
+      open.reduce(0) { total, flow in
+        total + flow.queuedBytes + flow.inFlight.reduce(0) { $0 + $1.frame.count }
+      }
+    )
   }
 
   /// Whether any frame is queued or on its way: time matters to the link.
@@ -87,8 +102,13 @@ public final class InProcessLink {
       wire.freeAt = start + wireTime
       let left = start + max(wireTime, ownTime)
       flow.freeAt = flow.cap == nil ? 0 : left
-      flow.inFlight.append(
-        InFlight(frame: head.frame, started: start, left: left, arrives: left + latency))
+      // A frame for a receiver that has closed its end still takes its time on the wire,
+      // but nobody will ever read it: kept in flight, it would hold the connection (and its
+      // bytes) for the life of the link.
+      if !flow.receiverClosed {
+        flow.inFlight.append(
+          InFlight(frame: head.frame, started: start, left: left, arrives: left + latency))
+      }
       flow.departedBytes += UInt64(head.frame.count)
       flow.departures.append((flow.departedBytes, left))
       moved = true
@@ -135,6 +155,8 @@ public final class InProcessLink {
   /// One direction of one connection.
   final class Flow {
     let wire: Wire
+    /// The connection it is a direction of.
+    let connection: Int
     var queue: Deque<Queued> = []
     var queuedBytes = 0
     var inFlight: Deque<InFlight> = []
@@ -155,7 +177,10 @@ public final class InProcessLink {
     var senderClosedAt = 0.0
     var receiverClosed = false
 
-    init(wire: Wire) { self.wire = wire }
+    init(wire: Wire, connection: Int) {
+      self.wire = wire
+      self.connection = connection
+    }
 
     var isFinished: Bool {
       (failure != nil || (senderClosed && receiverClosed)) && queue.isEmpty && inFlight.isEmpty
