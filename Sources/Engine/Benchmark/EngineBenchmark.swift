@@ -14,10 +14,15 @@ import Migration
 public enum EngineBenchmark {
   /// The page stream against plain copies of the same pages, in one run.
   public struct StreamSpeed: Sendable, Codable {
-    /// `memcpy` of the pages into freshly mapped memory (as the target's is), GB/s.
+    /// A plain `memcpy` of the pages into freshly mapped memory (an anonymous mapping, the
+    /// kernel's default pages), GB/s.
     public var freshMemcpyGBps: Double
     /// `memcpy` of the pages into memory already mapped and touched, GB/s.
     public var warmMemcpyGBps: Double
+    /// `memcpy` of the pages into fresh guest memory as a target gets it (slabs advised as
+    /// huge pages), GB/s: the stream is this copy plus the copy of every page into its frame.
+    public var freshGuestMemcpyGBps: Double
+    public var ratioToFreshGuestMemcpy: Double
     /// The stream: encoded into batches on the source, over the in-process channel, decoded
     /// into the target's memory, phases 3 and 4 only, GB/s.
     public var streamGBps: Double
@@ -60,21 +65,27 @@ public enum EngineBenchmark {
     let pages = Int(bytes) / GuestMemory.pageSize
     let source = GuestMemory(byteCount: bytes)
     source.fill(fraction: 1, seed: 42)
-    func copy(into destination: GuestMemory) -> Double {
+    func copy(into destination: (Int) -> UnsafeMutableRawPointer) -> Double {
       let start = ContinuousClock.now
       for page in 0..<pages {
-        memcpy(
-          destination.storageForOverwrite(ofPage: page), source.bytes(ofPage: page)!,
-          GuestMemory.pageSize)
+        memcpy(destination(page), source.bytes(ofPage: page)!, GuestMemory.pageSize)
       }
       return seconds(since: start)
     }
     var fresh = Double.infinity
     var warm = Double.infinity
+    var freshGuest = Double.infinity
     for _ in 0..<repetitions {
-      let destination = GuestMemory(byteCount: bytes)
-      fresh = min(fresh, copy(into: destination))
-      warm = min(warm, copy(into: destination))
+      guard
+        let mapped = mmap(
+          nil, Int(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        mapped != MAP_FAILED
+      else { throw HypervisorError("benchmark could not map \(bytes) bytes") }
+      fresh = min(fresh, copy { mapped + $0 * GuestMemory.pageSize })
+      warm = min(warm, copy { mapped + $0 * GuestMemory.pageSize })
+      munmap(mapped, Int(bytes))
+      let guest = GuestMemory(byteCount: bytes)
+      freshGuest = min(freshGuest, copy { guest.storageForOverwrite(ofPage: $0) })
     }
     var stream = Double.infinity
     var verification = 0.0
@@ -108,9 +119,12 @@ public enum EngineBenchmark {
     }
     let freshRate = Double(bytes) / fresh / 1e9
     let warmRate = Double(bytes) / warm / 1e9
+    let freshGuestRate = Double(bytes) / freshGuest / 1e9
     let streamRate = Double(bytes) / stream / 1e9
     return StreamSpeed(
-      freshMemcpyGBps: freshRate, warmMemcpyGBps: warmRate, streamGBps: streamRate,
+      freshMemcpyGBps: freshRate, warmMemcpyGBps: warmRate,
+      freshGuestMemcpyGBps: freshGuestRate,
+      ratioToFreshGuestMemcpy: streamRate / freshGuestRate, streamGBps: streamRate,
       ratioToFreshMemcpy: streamRate / freshRate, ratioToWarmMemcpy: streamRate / warmRate,
       wireBytes: wire, verificationSeconds: verification, bytes: bytes)
   }

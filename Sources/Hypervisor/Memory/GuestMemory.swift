@@ -156,9 +156,31 @@ public final class GuestMemory {
     }
   }
 
+  /// A slab on a 2 MiB boundary, advised as a huge page where the kernel offers them (as QEMU
+  /// advises guest RAM): a page's first write then faults in its whole slab at once, instead
+  /// of 512 faults of 4 KiB. A migration target fills its memory at the speed of the link,
+  /// and the faults were a third of its CPU. Slabs are filled page after page, so at most the
+  /// last slab of a domain holds more than its pages need.
+  private static func mapSlab() -> UnsafeMutableRawPointer {
+    let span = 2 * slabBytes
+    let mapped = mapZeroed(span)
+    let address = UInt(bitPattern: mapped)
+    let aligned = (address + UInt(slabBytes - 1)) & ~UInt(slabBytes - 1)
+    let head = Int(aligned - address)
+    if head > 0 { munmap(mapped, head) }
+    let slab = UnsafeMutableRawPointer(bitPattern: aligned)!
+    let tail = span - head - slabBytes
+    if tail > 0 { munmap(slab + slabBytes, tail) }
+    #if os(Linux)
+      // Refused where transparent huge pages are off: the slab is then 4 KiB pages, as before.
+      _ = madvise(slab, slabBytes, MADV_HUGEPAGE)
+    #endif
+    return slab
+  }
+
   private func allocatePage() -> UnsafeMutableRawPointer {
     if slabPagesUsed == Self.pagesPerSlab {
-      slabs.append(Self.mapZeroed(Self.slabBytes))
+      slabs.append(Self.mapSlab())
       slabPagesUsed = 0
     }
     let page = slabs[slabs.count - 1] + slabPagesUsed * Self.pageSize
