@@ -18,9 +18,11 @@ final class NamespaceDaemons: @unchecked Sendable {
   let b: DaemonProcess
   let password: String
 
-  init(label: String, scenario: TwoHostScenario = TwoHostScenario(), shape: NamespacePair.Shape?)
-    throws
-  {
+  /// - Parameter extra: more `ldmd` options, given to both daemons (`--channels 2`).
+  init(
+    label: String, scenario: TwoHostScenario = TwoHostScenario(), shape: NamespacePair.Shape?,
+    extra: [String] = []
+  ) throws {
     let pair = try NamespacePair(shape: shape)
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("ldm-netns-\(label)-\(getpid())-\(UUID().uuidString)")
@@ -37,8 +39,10 @@ final class NamespaceDaemons: @unchecked Sendable {
       guard made.status == 0 else {
         throw NamespacePair.Failure(description: "certs failed: \(made.errors)")
       }
-      let a = try Self.daemon(.a, in: pair, scenario: scenarioPath, certs: folder.path)
-      let b = try Self.daemon(.b, in: pair, scenario: scenarioPath, certs: folder.path)
+      let a = try Self.daemon(
+        .a, in: pair, scenario: scenarioPath, certs: folder.path, extra: extra)
+      let b = try Self.daemon(
+        .b, in: pair, scenario: scenarioPath, certs: folder.path, extra: extra)
       for daemon in [a, b] {
         try daemon.waitForLine(timeout: 120) { $0.contains("listening on") }
       }
@@ -58,7 +62,8 @@ final class NamespaceDaemons: @unchecked Sendable {
   deinit { remove() }
 
   private static func daemon(
-    _ side: NamespacePair.Side, in pair: NamespacePair, scenario: String, certs: String
+    _ side: NamespacePair.Side, in pair: NamespacePair, scenario: String, certs: String,
+    extra: [String]
   ) throws -> DaemonProcess {
     let host = side == .a ? "sparc-t4-a" : "sparc-t4-b"
     let other: NamespacePair.Side = side == .a ? .b : .a
@@ -68,7 +73,7 @@ final class NamespaceDaemons: @unchecked Sendable {
       arguments: [
         "--scenario", scenario, "--certs", certs, "--peer",
         "\(otherHost)=\(pair.address(other)):\(port)",
-      ],
+      ] + extra,
       prefix: [NamespacePair.ipPath ?? "ip", "netns", "exec", pair.name(side)])
   }
 
@@ -154,6 +159,53 @@ final class NamespaceDaemons: @unchecked Sendable {
           "exec 3<>/dev/tcp/\(pair.address(.b))/\(Self.port) && exec 3>&- 3<&-",
         ], timeout: 10)
       return probe.status == 0
+    }
+  }
+
+  /// The connections sparc-t4-a's daemon holds open to sparc-t4-b's port (a migration's main
+  /// connection and its page channels), each as its local `ADDRESS:PORT` and the bytes the
+  /// peer has acknowledged on it (`ss -tin`).
+  func migrationConnections() throws -> [(local: String, acknowledged: UInt64)] {
+    let listed = try pair.run(
+      in: .a,
+      [
+        "ss", "-tinH", "state", "established", "dst", pair.address(.b), "dport", "=",
+        ":\(Self.port)",
+      ])
+    guard listed.status == 0 else {
+      throw NamespacePair.Failure(description: "ss failed: \(listed.errors)")
+    }
+    // One line per connection (receive queue, send queue, local and peer address), then an
+    // indented line of its TCP figures.
+    var connections: [(local: String, acknowledged: UInt64)] = []
+    for line in listed.output.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      if line.first?.isWhitespace == false, fields.count >= 4 {
+        connections.append((String(fields[2]), 0))
+      } else if let acked = fields.first(where: { $0.hasPrefix("bytes_acked:") }),
+        !connections.isEmpty
+      {
+        connections[connections.count - 1].acknowledged = UInt64(acked.dropFirst(12)) ?? 0
+      }
+    }
+    return connections
+  }
+
+  /// Destroys one of sparc-t4-a's connections as a failing network card or a firewall would:
+  /// the kernel aborts it (`ss -K`), the local end sees it reset and the peer gets a reset.
+  func abortConnection(local: String) throws {
+    guard let colon = local.lastIndex(of: ":") else {
+      throw NamespacePair.Failure(description: "not an ADDRESS:PORT: \(local)")
+    }
+    let killed = try pair.run(
+      in: .a,
+      [
+        "ss", "-K", "src", String(local[..<colon]), "sport", "=",
+        ":" + local[local.index(after: colon)...], "dst", pair.address(.b), "dport", "=",
+        ":\(Self.port)",
+      ])
+    guard killed.status == 0 else {
+      throw NamespacePair.Failure(description: "ss -K failed: \(killed.errors)")
     }
   }
 

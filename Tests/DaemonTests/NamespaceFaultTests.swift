@@ -99,6 +99,34 @@ extension Daemons {
       #expect(try daemons.row("ldom01", on: .b) == nil)
     }
 
+    /// `ldmd --channels 2`: one page connection of the three between the daemons is aborted
+    /// by the kernel in mid-pass. The migration fails with the page channel named, the source
+    /// runs on, and the target destroys its half.
+    @Test func aPageConnectionLostInMidPassFailsTheMigrationOnBothHosts() throws {
+      let daemons = try NamespaceDaemons(
+        label: "page-connection", shape: Self.slow, extra: ["--channels", "2"])
+      defer { daemons.remove() }
+      let run = try migrateUntilPhaseThree(daemons)
+      // Pages flow on the two page connections; the main one carries a few control frames.
+      var busiest: (local: String, acknowledged: UInt64)?
+      try daemons.waitUntil("pages flowing on a page connection") {
+        let connections = try daemons.migrationConnections()
+        busiest = connections.max { $0.acknowledged < $1.acknowledged }
+        return connections.count == 3 && (busiest?.acknowledged ?? 0) > 4 << 20
+      }
+      try daemons.abortConnection(local: try #require(busiest).local)
+      try expectFailedAndRunningOn(run, daemons)
+      #expect(run.lines.contains { $0.hasPrefix("Lost page channel ") }, "\(run.lines)")
+      #expect(try daemons.state("ldom01", on: .a) == "active -n----")
+      try daemons.waitForLog(.b, timeout: 60) { $0.contains("ldom01") && $0.contains("destroy") }
+      #expect(try daemons.row("ldom01", on: .b) == nil)
+      // Nothing of the migration is left open between the daemons, and both go on.
+      try daemons.waitUntil("the migration's connections closed") {
+        try daemons.migrationConnections().isEmpty
+      }
+      #expect(daemons.a.isRunning && daemons.b.isRunning)
+    }
+
     @Test func theAcknowledgementLostLeavesTheErrorFlagUntilCancelOperation() throws {
       let daemons = try NamespaceDaemons(label: "ack", shape: nil)
       defer { daemons.remove() }
