@@ -32,18 +32,18 @@ final class ConnectionRouter: Sendable {
     (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
   }
 
-  func received(_ buffer: ByteBuffer) {
+  func received(_ frame: Frame) {
     let current = route.withLockedValue { $0 }
     switch current {
-    case .migration(let channel): channel.deliver(buffer)
-    case .control(let session): session.received(buffer)
+    case .migration(let channel): channel.deliver(frame)
+    case .control(let session): session.received(frame)
     case .refused: break
-    case .undecided: decide(buffer)
+    case .undecided: decide(frame)
     }
   }
 
-  private func decide(_ buffer: ByteBuffer) {
-    let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
+  private func decide(_ frame: Frame) {
+    let type = frame.body.first
     switch type {
     case MessageType.hello.rawValue?, MessageType.joinChannel.rawValue?:
       // A migration's main connection, or one of its page channels: the engine's manager
@@ -51,13 +51,13 @@ final class ConnectionRouter: Sendable {
       let channel = TCPMigrationChannel(clock: DaemonEngine.clock, wake: engine.wake)
       route.withLockedValue { $0 = .migration(channel) }
       forward(channel.outgoing)
-      channel.deliver(buffer)
+      channel.deliver(frame)
       engine.accept(channel)
     case ControlMessage.frameType?:
       let session = ControlSession(engine: engine, client: client, log: log)
       route.withLockedValue { $0 = .control(session) }
       forward(session.outgoing)
-      session.received(buffer)
+      session.received(frame)
     default:
       route.withLockedValue { $0 = .refused }
       let code = type.map { "0x" + String($0, radix: 16) } ?? "none"
@@ -111,8 +111,8 @@ final class ControlSession: Sendable {
     (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
   }
 
-  func received(_ buffer: ByteBuffer) {
-    let body = Array(buffer.readableBytesView)
+  func received(_ frame: Frame) {
+    let body = Array(frame.body)
     let message: ControlMessage
     do {
       message = try ControlMessage.decode(body: body)

@@ -133,7 +133,7 @@ public final class DaemonLink: Sendable {
       try await connection.executeThenClose { inbound, outbound in
         await FramedConnection.run(
           inbound: inbound, outbound: outbound, outgoing: outgoing, wrote: { _ in },
-          received: { [self] buffer in received(buffer) }, ended: { _ in outbox.finish() })
+          received: { [self] frame in received(frame) }, ended: { _ in outbox.finish() })
       }
       lose("it closed the connection")
     } catch {
@@ -148,8 +148,8 @@ public final class DaemonLink: Sendable {
     }
   }
 
-  private func received(_ buffer: ByteBuffer) {
-    guard let message = try? ControlMessage.decode(body: Array(buffer.readableBytesView)) else {
+  private func received(_ frame: Frame) {
+    guard let message = try? ControlMessage.decode(body: Array(frame.body)) else {
       return lose("it sent a control message that does not decode")
     }
     state.withLockedValue { state in

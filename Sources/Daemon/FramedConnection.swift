@@ -6,10 +6,10 @@ import Network
 /// the connection is over. Whatever the peer does, only this connection is affected.
 enum FramedConnection {
   static func run(
-    inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+    inbound: NIOAsyncChannelInboundStream<Frame>,
     outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
     outgoing: AsyncStream<[UInt8]>, wrote: @escaping @Sendable (Int) -> Void,
-    received: @escaping @Sendable (ByteBuffer) -> Void,
+    received: @escaping @Sendable (Frame) -> Void,
     ended: @escaping @Sendable (_ failed: Bool) -> Void
   ) async {
     await withTaskGroup(of: Void.self) { group in
@@ -31,7 +31,7 @@ enum FramedConnection {
       }
       group.addTask {
         do {
-          for try await buffer in inbound { received(buffer) }
+          for try await frame in inbound { received(frame) }
           ended(false)
         } catch {
           ended(true)
@@ -43,16 +43,4 @@ enum FramedConnection {
     }
   }
 
-  /// The frame as the codec reads it: its length, then its bytes.
-  static func prefixed(_ buffer: ByteBuffer) -> [UInt8] {
-    let length = UInt32(buffer.readableBytes)
-    var frame = [UInt8]()
-    frame.reserveCapacity(buffer.readableBytes + 4)
-    frame += [
-      UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF),
-      UInt8(length & 0xFF),
-    ]
-    buffer.withUnsafeReadableBytes { frame.append(contentsOf: $0) }
-    return frame
-  }
 }

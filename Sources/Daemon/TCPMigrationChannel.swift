@@ -93,12 +93,11 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   /// The frames the engine sent, for the connection's writer.
   public var outgoing: AsyncStream<[UInt8]> { pending }
 
-  /// A frame arrived (without its length, as the framing gives it).
-  public func deliver(_ buffer: ByteBuffer) {
-    let frame = FramedConnection.prefixed(buffer)
+  /// A frame arrived, as it was on the wire: the codec reads it as it is.
+  public func deliver(_ frame: Frame) {
     let now = clock()
     state.withLockedValue { state in
-      state.inbox.append((frame, now))
+      state.inbox.append((frame.wire, now))
       state.lastActivity = now
     }
     wake()

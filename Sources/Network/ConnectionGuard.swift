@@ -14,8 +14,8 @@ public typealias ConnectionLog = @Sendable (String) -> Void
 /// the first error is logged: what follows it (bytes arriving while the connection closes) is the
 /// same failure.
 public final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
-  public typealias InboundIn = ByteBuffer
-  public typealias InboundOut = ByteBuffer
+  public typealias InboundIn = Frame
+  public typealias InboundOut = Frame
 
   private let label: String
   private let log: ConnectionLog

@@ -29,6 +29,7 @@ public enum FrameClient {
       (channel, ready) = try await ClientBootstrap(group: group)
         .connectTimeout(timeout)
         .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .channelOption(.recvAllocator, value: FramedPipeline.receiveBuffers)
         .connect(host: host, port: port) { channel in
           channel.eventLoop.makeCompletedFuture {
             let ready = channel.eventLoop.makePromise(of: Void.self)

@@ -45,6 +45,7 @@ public final class FrameServer: Sendable {
     let listener = try await ServerBootstrap(group: group)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.recvAllocator, value: FramedPipeline.receiveBuffers)
       .bind(host: host, port: port) { channel in
         accept(
           channel, security: security, limit: limit, handshakeTimeout: handshakeTimeout,
@@ -68,7 +69,7 @@ public final class FrameServer: Sendable {
   public func serve(
     _ handler:
       @escaping @Sendable (
-        FramePeer, NIOAsyncChannelInboundStream<ByteBuffer>,
+        FramePeer, NIOAsyncChannelInboundStream<Frame>,
         NIOAsyncChannelOutboundWriter<ByteBuffer>
       ) async -> Void
   ) async throws {

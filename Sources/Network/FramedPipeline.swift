@@ -3,7 +3,9 @@ import NIOSSL
 import X509
 
 /// A connection carrying frames, once it is ready: TLS (if any) has completed its handshake.
-public typealias FrameChannel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+/// Frames come in as ``Frame`` (as they were on the wire) and go out as `ByteBuffer`s without
+/// their length, which the encoder adds.
+public typealias FrameChannel = NIOAsyncChannel<Frame, ByteBuffer>
 
 /// The far end of a ready connection.
 public struct FramePeer: Sendable, CustomStringConvertible {
@@ -20,13 +22,19 @@ public struct FramePeer: Sendable, CustomStringConvertible {
 
 /// Builds the handlers of a framed connection, the same for both ends.
 enum FramedPipeline {
+  /// Reads of up to 1 MiB (NIO's default stops at 64 KiB): a migration's page batches are half
+  /// a megabyte, and a read that takes one whole costs one pass through the pipeline instead
+  /// of eight. Reads shrink again on connections that carry little.
+  static let receiveBuffers = AdaptiveRecvByteBufferAllocator(
+    minimum: 64, initial: 2048, maximum: 1 << 20)
+
   /// Adds, after any TLS handler: the frame decoder, the encoder and the ``ConnectionGuard``;
   /// then wraps the channel for async use. Runs on the channel's event loop.
   static func addFraming(
     to channel: Channel, limit: FrameLimit, label: String, log: @escaping ConnectionLog
   ) throws -> FrameChannel {
     let operations = channel.pipeline.syncOperations
-    try operations.addHandler(ByteToMessageHandler(FrameDecoder(limit: limit)))
+    try operations.addHandler(FrameDecoder(limit: limit))
     try operations.addHandler(FrameEncoder(limit: limit))
     try operations.addHandler(ConnectionGuard(label: label, log: log))
     return try FrameChannel(wrappingChannelSynchronously: channel)

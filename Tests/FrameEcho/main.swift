@@ -50,7 +50,9 @@ struct FrameEcho {
       group.addTask {
         try await server.serve { _, inbound, outbound in
           do {
-            for try await frame in inbound { try await outbound.write(frame) }
+            for try await frame in inbound {
+              try await outbound.write(ByteBuffer(bytes: frame.body))
+            }
           } catch {}
         }
       }
@@ -83,7 +85,9 @@ struct FrameEcho {
         group.addTask {
           do {
             for try await frame in inbound {
-              answers.state.withLock { $0.lines.append(String(buffer: frame)) }
+              answers.state.withLock {
+                $0.lines.append(String(decoding: frame.body, as: UTF8.self))
+              }
             }
           } catch {}
           answers.state.withLock { $0.ended = true }

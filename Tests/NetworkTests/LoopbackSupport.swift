@@ -64,7 +64,7 @@ func withEchoServer(
             try await outbound.write(
               ByteBuffer(string: "hello \(peer.certificateName ?? "stranger")"))
           }
-          for try await frame in inbound { try await outbound.write(frame) }
+          for try await frame in inbound { try await outbound.write(frame.buffer) }
         } catch {}
       }
     }
@@ -102,7 +102,7 @@ func echo(
       }
       echoes.append(answer.bytes)
     }
-    return (String(buffer: greeting), echoes)
+    return (greeting.text, echoes)
   }
 }
 

@@ -197,7 +197,7 @@ import Testing
         limit: testLimit, log: { _ in })
       try await bystander.executeThenClose { inbound, outbound in
         var frames = inbound.makeAsyncIterator()
-        #expect(try await frames.next().map { String(buffer: $0) } == "hello sparc-t4-a")
+        #expect(try await frames.next().map(\.text) == "hello sparc-t4-a")
 
         let offender = try await FrameClient.connect(
           host: "127.0.0.1", port: server.port, expectedName: hostB, security: client,

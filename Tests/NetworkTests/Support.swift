@@ -80,6 +80,14 @@ extension ByteBuffer {
   var bytes: [UInt8] { Array(readableBytesView) }
 }
 
+extension Frame {
+  /// The frame's bytes after its length field.
+  var bytes: [UInt8] { Array(body) }
+  var text: String { String(decoding: body, as: UTF8.self) }
+  /// The same bytes, for writing back.
+  var buffer: ByteBuffer { ByteBuffer(bytes: body) }
+}
+
 /// The bytes of frames as the protocol frames them, built by hand (not by the encoder under
 /// test): a 4-byte big-endian length, then the frame.
 func framed(_ frames: [[UInt8]]) -> [UInt8] {
