@@ -46,6 +46,9 @@ struct SoakCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
+  @Flag(help: "Say on standard error how far the run is, after each tenth of the migrations.")
+  var progress = false
+
   func validate() throws {
     guard migrations >= 0 else { throw ValidationError("--migrations must not be negative") }
     if let channels {
@@ -58,10 +61,23 @@ struct SoakCommand: ParsableCommand {
   }
 
   func run() throws {
-    let report = try Soak.run(
-      Soak.Options(
-        migrations: migrations, seed: seed, populateMemory: populateMemory,
-        hotSetOnly: hotSetOnly, channels: try channels.map(Quantities.channels.value(of:))))
+    var options = Soak.Options(
+      migrations: migrations, seed: seed, populateMemory: populateMemory,
+      hotSetOnly: hotSetOnly, channels: try channels.map(Quantities.channels.value(of:)))
+    if progress {
+      let start = ContinuousClock.now
+      let total = migrations
+      options.progress = { report, resident in
+        let elapsed = (ContinuousClock.now - start).components.seconds
+        let mebibytes = resident.map { String(format: "%.1f MiB", Double($0) / 1_048_576) }
+        FileHandle.standardError.write(
+          Data(
+            ("ldm-console soak: \(report.started) of \(total) migrations started after \(elapsed) s, \(report.completed) completed,"
+              + " resident \(mebibytes ?? "unknown"), \(report.violationCount) invariant"
+              + " violations\n").utf8))
+      }
+    }
+    let report = try Soak.run(options)
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

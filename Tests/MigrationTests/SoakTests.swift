@@ -1,4 +1,5 @@
 import Hypervisor
+import Synchronization
 import Testing
 
 @testable import Engine
@@ -31,6 +32,19 @@ import Testing
     // the channels it asked for (an invariant of the soak).
     #expect(Set(report.byChannels.keys) == ["1", "2", "3", "4"])
     #expect(report.byChannels.values.reduce(0, +) == report.started)
+  }
+
+  /// `--progress`: told after each tenth of the migrations has started, with the counts so far.
+  @Test func progressIsToldAfterEachTenth() throws {
+    let told = Mutex<[Int]>([])
+    var options = Soak.Options(migrations: 30, seed: 5, populateMemory: false)
+    options.progress = { report, resident in
+      told.withLock { $0.append(report.started) }
+      #expect(resident != nil)
+    }
+    let report = try Soak.run(options)
+    #expect(report.passed)
+    #expect(told.withLock { $0 } == Array(stride(from: 3, through: 30, by: 3)))
   }
 
   /// `--channels N` fixes every migration's channels.

@@ -31,7 +31,7 @@ extension EngineBenchmark {
 
   /// Migrates a 1 GiB `mixed` domain with 1 and 2 channels for each codec, `repetitions`
   /// times each, and keeps each configuration's best run.
-  public static func channelSpeed(repetitions: Int = 2) throws -> ChannelSpeed {
+  public static func channelSpeed(repetitions: Int = 3) throws -> ChannelSpeed {
     let bytes: UInt64 = 1 << 30
     let scenario = try ScenarioLoader.load(
       text: scenario(domainMemory: "1G", fill: 1, content: "mixed"), file: "bench")

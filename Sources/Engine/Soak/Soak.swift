@@ -33,6 +33,9 @@ public enum Soak {
     public var hotSetOnly: Bool
     /// Page channels of every migration; nil draws 1 to ``drawnChannels`` per migration.
     public var channels: Int?
+    /// Called after each tenth of the migrations has started, with the report so far and the
+    /// process's resident memory then (a long run says how far it is).
+    public var progress: (@Sendable (Report, _ resident: UInt64?) -> Void)?
 
     public init(
       migrations: Int, seed: UInt64 = 1, populateMemory: Bool = true,
@@ -242,6 +245,11 @@ extension Soak {
         // Up to two at once: the link is shared, and a fault acts on both.
         let wanted = 1 + random.next(below: 2)
         while report.started < options.migrations, plans.count < wanted, startOne() {
+          if let progress = options.progress, options.migrations >= 10,
+            report.started % (options.migrations / 10) == 0
+          {
+            progress(report, Soak.residentBytes())
+          }
           if report.started == (options.migrations + 1) / 2 {
             settleGuests()
             report.resident.middle = Soak.residentBytes()
