@@ -34,12 +34,10 @@ import Testing
       #expect(batch.pass == 3)
       #expect(batch.count == pages.count)
       var seen: [(Int, [UInt8]?)] = []
-      batch.forEachRecord { page, bytes in
+      batch.forEachRecord { page, content in
+        guard case .page(let bytes) = content else { return seen.append((page, nil)) }
         seen.append(
-          (
-            page,
-            bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: GuestMemory.pageSize)) }
-          ))
+          (page, Array(UnsafeRawBufferPointer(start: bytes, count: GuestMemory.pageSize))))
       }
       #expect(seen.map(\.0) == pages.map(\.page))
       #expect(seen.map(\.1) == pages.map(\.bytes))
@@ -128,7 +126,7 @@ import Testing
     frame[20] = 0x03
     expectRefused(
       frame, "unknown flags",
-      reason: "page record 0: flags 0x3 are neither ZERO (0x2) nor PAGE (0x8)")
+      reason: "page record 0: flags 0x3 are neither ZERO (0x2), PAGE (0x8) nor XBZRLE (0x40)")
   }
 
   @Test func versionsAreNegotiatedToTheHighestInCommon() {

@@ -167,11 +167,13 @@ public struct MessageGenerator {
           versions: low...(low + int(0...3)),
           purpose: [.migrate, .dryRun, .recovery][int(0...2)], sourceHost: text(),
           targetHost: text(), migration: random.next(),
-          codecs: (0..<int(0...3)).map { _ in UInt8(int(0...2)) }, channels: int(1...64)))
+          codecs: (0..<int(0...3)).map { _ in UInt8(int(0...2)) }, channels: int(1...64),
+          features: StreamFeatures(rawValue: UInt8(int(0...255)))))
     case .helloAccepted:
       return .helloAccepted(
         HelloAccepted(
-          version: int(1...9), host: text(), codec: UInt8(int(0...2)), channels: int(1...64)))
+          version: int(1...9), host: text(), codec: UInt8(int(0...2)), channels: int(1...64),
+          features: StreamFeatures(rawValue: UInt8(int(0...1)))))
     case .authenticate: return .authenticate(user: text(), password: text())
     case .authenticated: return .authenticated(bool())
     case .preCheckQuestion: return .preCheckQuestion(requirements())

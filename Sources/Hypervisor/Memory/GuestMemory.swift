@@ -69,6 +69,11 @@ public final class GuestMemory {
     UnsafeRawPointer(table[page])
   }
 
+  /// The storage of a page that has some, to change in place (a migration target applying a
+  /// difference); nil for a page never written. Does not mark the page dirty.
+  @inline(__always)
+  public func existingStorage(ofPage page: Int) -> UnsafeMutableRawPointer? { table[page] }
+
   /// Storage for a page that the caller will overwrite whole; allocated on first use.
   /// Does not mark the page dirty: it is how a migration target receives a page.
   @inline(__always)

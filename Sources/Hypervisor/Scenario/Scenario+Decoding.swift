@@ -23,6 +23,8 @@ extension Scenario.MigrationSettings: Decodable {
     case autoConverge = "auto-converge"
     case compress
     case channels
+    case xbzrle
+    case xbzrleCache = "xbzrle-cache"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -38,6 +40,9 @@ extension Scenario.MigrationSettings: Decodable {
     compression =
       try container.valueIfPresent(Quantities.compression, at: .compress) ?? compression
     channels = try container.valueIfPresent(Quantities.channels, at: .channels) ?? channels
+    xbzrle = try container.decodeIfPresent(Bool.self, forKey: .xbzrle) ?? xbzrle
+    xbzrleCache =
+      try container.valueIfPresent(Quantities.xbzrleCache, at: .xbzrleCache) ?? xbzrleCache
   }
 }
 

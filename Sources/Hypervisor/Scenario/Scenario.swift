@@ -19,6 +19,10 @@ public struct Scenario: Sendable, Equatable {
     public var compression: String = "none"
     /// Page channels a source asks for (``Quantities/channels``); 1 sends pages on the main one.
     public var channels: Int = 1
+    /// Whether pages sent again go as their difference from the version sent before (XBZRLE).
+    public var xbzrle = false
+    /// Bytes of the XBZRLE page cache (``Quantities/xbzrleCache``).
+    public var xbzrleCache: UInt64 = 64 << 20
     public init() {}
   }
 

@@ -30,6 +30,11 @@ extension Quantities {
     ["none", "lz4", "zstd"].contains(text) ? text : nil
   }
 
+  /// XBZRLE's page cache: below 1 MiB it holds too few pages to find one again; 4 GiB holds
+  /// the hot set of any domain a link can keep up with.
+  public static let xbzrleCache = Quantity<UInt64>.size(
+    (1 << 20)...(4 << 30), multipleOf: 8192, example: "64M")
+
   /// Parallel page channels, each a connection with its own thread: past 16 the threads
   /// outnumber any host's cores for this work and only add connections.
   public static let channels = Quantity<Int>.wholeNumber(1...16)

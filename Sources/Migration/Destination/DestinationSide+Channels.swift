@@ -38,7 +38,8 @@ final class DestinationPageStream {
   /// Decodes, decompresses and applies this round's frames of pass `pass`: the part that
   /// runs in parallel. Stops at the first frame it refuses.
   func applyFrames(
-    pass: Int, memory: GuestMemory, refusesAllocations: Bool, allocation: PageAllocationLock
+    pass: Int, memory: GuestMemory, refusesAllocations: Bool, xbzrle: Bool,
+    allocation: PageAllocationLock
   ) {
     applied = 0
     refused = false
@@ -75,29 +76,45 @@ final class DestinationPageStream {
         failure = "PAGES names page \(batch.highestPage) of a domain with \(memory.pageCount) pages"
         return
       }
+      guard xbzrle || batch.deltaCount == 0 else {
+        failure = DestinationSide.unagreedXBZRLE
+        return
+      }
       // The target's memory hands out fresh pages from shared slabs: they are taken under the
       // lock, a batch at a time, and filled outside it.
       storage.removeAll(keepingCapacity: true)
       allocation.lock()
-      batch.forEachRecord { page, bytes in
-        if bytes == nil || (refusesAllocations && !memory.isResident(page)) {
+      batch.forEachRecord { page, content in
+        switch content {
+        case .zero:
           storage.append(nil)
-        } else {
+        case .page where refusesAllocations && !memory.isResident(page):
+          storage.append(nil)
+        case .page:
           storage.append(memory.storageForOverwrite(ofPage: page))
+        case .delta:
+          storage.append(memory.existingStorage(ofPage: page))
         }
       }
       allocation.unlock()
       var record = 0
-      batch.forEachRecord { page, bytes in
+      batch.forEachRecord { page, content in
         defer { record += 1 }
-        guard let bytes else { return memory.zeroPage(page) }
-        guard let target = storage[record] else {
+        guard !refused, failure == nil else { return }
+        switch (content, storage[record]) {
+        case (.zero, _):
+          memory.zeroPage(page)
+        case (.page(let bytes), let target?):
+          target.copyMemory(from: bytes, byteCount: GuestMemory.pageSize)
+        case (.page, nil):
           refused = true
-          return
+        case (.delta(let delta), let target?):
+          delta.apply(to: target)
+        case (.delta, nil):
+          failure = DestinationSide.deltaWithoutPage(page)
         }
-        target.copyMemory(from: bytes, byteCount: GuestMemory.pageSize)
       }
-      if refused { return }
+      if refused || failure != nil { return }
       applied += batch.count
       figures.batches += 1
       figures.pages += batch.count
@@ -186,9 +203,12 @@ extension DestinationSide {
     }
     let working = streams.filter { !$0.frames.isEmpty }
     let refuses = refusesAllocations
+    let xbzrle = features.contains(.xbzrle)
     let lock = allocation
     ChannelThreads.forEach(working) { stream in
-      stream.applyFrames(pass: pass, memory: memory, refusesAllocations: refuses, allocation: lock)
+      stream.applyFrames(
+        pass: pass, memory: memory, refusesAllocations: refuses, xbzrle: xbzrle,
+        allocation: lock)
     }
     for stream in working {
       stream.frames = []
@@ -243,5 +263,15 @@ extension DestinationSide {
       since + MigrationTiming.peerTimeout <= now
     else { return nil }
     return (0..<granted).first { index in !pageStreams.contains { $0.index == index } }
+  }
+}
+
+extension DestinationSide {
+  /// Why a batch with XBZRLE records is refused when the hello did not agree on XBZRLE.
+  static let unagreedXBZRLE = "PAGES hold XBZRLE records, which the hello did not agree on"
+
+  /// Why a difference is refused for a page this side never received whole.
+  static func deltaWithoutPage(_ page: Int) -> String {
+    "XBZRLE of page \(page), which never arrived here whole"
   }
 }

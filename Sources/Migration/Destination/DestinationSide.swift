@@ -52,6 +52,8 @@ public final class DestinationSide {
   var codec = CompressionCodec.none
   /// Channels granted in HELLO-ACCEPTED; more than one means page connections of their own.
   public internal(set) var granted = 1
+  /// The stream features the hello agreed on.
+  public internal(set) var features: StreamFeatures = []
   /// The page connections that joined (DestinationSide+Channels.swift).
   var pageStreams: [DestinationPageStream] = []
   /// An END-PASS or HAND-OFF that waits for every page channel's CHANNEL-SYNC; the main
@@ -309,6 +311,7 @@ public final class DestinationSide {
       return end()
     }
     state = hello.purpose == .recovery ? .awaitingRecoveryQuery : .awaitingAuthentication
+    features = hello.purpose == .migrate ? hello.features.intersection(.known) : []
     // The source's first offer this side knows; `none` when it offers nothing known.
     let codec = hello.codecs.lazy.compactMap(CompressionCodec.init(protocolCode:)).first ?? .none
     self.codec = codec
@@ -321,7 +324,8 @@ public final class DestinationSide {
     send(
       .helloAccepted(
         HelloAccepted(
-          version: version, host: host.name, codec: codec.protocolCode, channels: granted)))
+          version: version, host: host.name, codec: codec.protocolCode, channels: granted,
+          features: features)))
   }
 
   func create(_ request: TargetRequest) {
@@ -372,17 +376,32 @@ public final class DestinationSide {
       return violation(
         "PAGES names page \(batch.highestPage) of a domain with \(memory.pageCount) pages")
     }
-    var refused = false
-    batch.forEachRecord { page, bytes in
-      guard !refused else { return }
-      guard let bytes else { return memory.zeroPage(page) }
-      if refusesAllocations, !memory.isResident(page) {
-        refused = true
-        return
-      }
-      memory.storageForOverwrite(ofPage: page).copyMemory(
-        from: bytes, byteCount: GuestMemory.pageSize)
+    guard features.contains(.xbzrle) || batch.deltaCount == 0 else {
+      return violation(Self.unagreedXBZRLE)
     }
+    var refused = false
+    var missing: Int?
+    batch.forEachRecord { page, content in
+      guard !refused, missing == nil else { return }
+      switch content {
+      case .zero:
+        memory.zeroPage(page)
+      case .page(let bytes):
+        if refusesAllocations, !memory.isResident(page) {
+          refused = true
+          return
+        }
+        memory.storageForOverwrite(ofPage: page).copyMemory(
+          from: bytes, byteCount: GuestMemory.pageSize)
+      case .delta(let delta):
+        guard let storage = memory.existingStorage(ofPage: page) else {
+          missing = page
+          return
+        }
+        delta.apply(to: storage)
+      }
+    }
+    if let missing { return violation(Self.deltaWithoutPage(missing)) }
     if refused { return refuseAllocation() }
     passPages += batch.count
   }

@@ -74,11 +74,13 @@ public enum MessageCodec {
       w.count(hello.codecs.count)
       for codec in hello.codecs { w.u8(codec) }
       w.count(hello.channels)
+      w.u8(hello.features.rawValue)
     case .helloAccepted(let accepted):
       w.u16(UInt16(accepted.version))
       w.string(accepted.host)
       w.u8(accepted.codec)
       w.count(accepted.channels)
+      w.u8(accepted.features.rawValue)
     case .authenticate(let user, let password):
       w.string(user)
       w.string(password)
@@ -175,17 +177,20 @@ public enum MessageCodec {
       var codecs: [UInt8] = []
       for _ in 0..<codecCount { codecs.append(try r.u8("codec")) }
       let channels = try r.int16("channels", in: 1...ProtocolLimits.maxChannels)
+      let features = StreamFeatures(rawValue: try r.u8("features"))
       message = .hello(
         Hello(
           versions: low...high, purpose: purpose, sourceHost: source, targetHost: target,
-          migration: migration, codecs: codecs, channels: channels))
+          migration: migration, codecs: codecs, channels: channels, features: features))
     case .helloAccepted:
       let version = try r.int16("version", in: 1...Int(UInt16.max))
       let host = try r.string("host")
       let codec = try r.u8("codec")
       let channels = try r.int16("channels", in: 1...ProtocolLimits.maxChannels)
+      let features = StreamFeatures(rawValue: try r.u8("features"))
       message = .helloAccepted(
-        HelloAccepted(version: version, host: host, codec: codec, channels: channels))
+        HelloAccepted(
+          version: version, host: host, codec: codec, channels: channels, features: features))
     case .authenticate:
       message = .authenticate(user: try r.string("user"), password: try r.string("password"))
     case .authenticated:

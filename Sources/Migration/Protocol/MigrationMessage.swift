@@ -77,11 +77,13 @@ public struct Hello: Sendable, Equatable {
   public var codecs: [UInt8]
   /// Parallel streams the source asks for.
   public var channels: Int
+  /// Features the source asks for (``StreamFeatures``).
+  public var features: StreamFeatures
 
   public init(
     versions: ClosedRange<Int> = ProtocolVersion.supported, purpose: ConnectionPurpose,
     sourceHost: String, targetHost: String, migration: UInt64, codecs: [UInt8] = [0],
-    channels: Int = 1
+    channels: Int = 1, features: StreamFeatures = []
   ) {
     self.versions = versions
     self.purpose = purpose
@@ -90,7 +92,21 @@ public struct Hello: Sendable, Equatable {
     self.migration = migration
     self.codecs = codecs
     self.channels = channels
+    self.features = features
   }
+}
+
+/// Optional parts of the page stream, asked for in HELLO and granted in HELLO-ACCEPTED, one
+/// bit each. A destination grants those it knows of those asked; bits it does not know it
+/// leaves out.
+public struct StreamFeatures: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  /// Pages sent again may go as XBZRLE records (docs/protocol.md).
+  public static let xbzrle = StreamFeatures(rawValue: 1)
+  /// Every feature this side knows.
+  public static let known: StreamFeatures = [.xbzrle]
 }
 
 public struct HelloAccepted: Sendable, Equatable {
@@ -98,12 +114,18 @@ public struct HelloAccepted: Sendable, Equatable {
   public var host: String
   public var codec: UInt8
   public var channels: Int
+  /// The features granted: some of those asked for.
+  public var features: StreamFeatures
 
-  public init(version: Int, host: String, codec: UInt8 = 0, channels: Int = 1) {
+  public init(
+    version: Int, host: String, codec: UInt8 = 0, channels: Int = 1,
+    features: StreamFeatures = []
+  ) {
     self.version = version
     self.host = host
     self.codec = codec
     self.channels = channels
+    self.features = features
   }
 }
 

@@ -15,11 +15,16 @@ public enum PageRecord {
   public static let zero: UInt64 = 0x02
   /// The page's bytes follow.
   public static let page: UInt64 = 0x08
+  /// A `u16` length and the page's XBZRLE encoding against the version sent before follow
+  /// (only when the hello agreed on XBZRLE).
+  public static let xbzrle: UInt64 = 0x40
   /// The bits of the word that carry flags.
   public static let flagMask = UInt64(GuestMemory.pageSize - 1)
 
   public static let headerBytes = 8
   public static let normalBytes = headerBytes + GuestMemory.pageSize
+  /// An XBZRLE record's header and length, before its encoding.
+  public static let deltaHeaderBytes = headerBytes + 2
   /// Bytes of a `pages` frame before its first record: length, type, pass, count.
   public static let frameHeaderBytes = 4 + 1 + 4 + 4
 }
@@ -64,6 +69,27 @@ public struct PageBatchWriter {
     count += 1
   }
 
+  /// Appends page `page` as its XBZRLE encoding from `old` (what the destination holds) to
+  /// `new`, written straight into the frame. Returns false, having appended nothing, when the
+  /// encoding would be longer than ``XBZRLE/maximumEncodedBytes``; the encoding's length
+  /// otherwise.
+  public mutating func appendDelta(page: Int, old: UnsafeRawPointer, new: UnsafeRawPointer)
+    -> Int?
+  {
+    let at = used
+    let encoded = frame.withUnsafeMutableBytes { raw in
+      XBZRLE.encode(old: old, new: new, into: raw.baseAddress! + at + PageRecord.deltaHeaderBytes)
+    }
+    guard let encoded else { return nil }
+    putHeader(page: page, flags: PageRecord.xbzrle)
+    frame.withUnsafeMutableBytes { raw in
+      raw.storeBytes(of: UInt16(encoded).bigEndian, toByteOffset: at + 8, as: UInt16.self)
+    }
+    used += 2 + encoded
+    count += 1
+    return encoded
+  }
+
   /// The finished frame, its length and count filled in.
   public mutating func finish() -> [UInt8] {
     Self.put32(UInt32(used - 4), into: &frame, at: 0)
@@ -88,6 +114,29 @@ public struct PageBatchWriter {
   }
 }
 
+/// What one page record of a received batch holds.
+public enum PageContent {
+  /// The page is all zeros.
+  case zero
+  /// The page's 8 KiB.
+  case page(UnsafeRawPointer)
+  /// How the page differs from the version the destination holds.
+  case delta(XBZRLEDelta)
+}
+
+/// A checked XBZRLE encoding, valid while the batch it came in is being read.
+public struct XBZRLEDelta {
+  let encoded: UnsafeRawBufferPointer
+
+  init(_ encoded: UnsafeRawBufferPointer) { self.encoded = encoded }
+
+  /// Bytes of the encoding.
+  public var count: Int { encoded.count }
+
+  /// Changes `page` (the version it was encoded against) into the version sent now.
+  public func apply(to page: UnsafeMutableRawPointer) { XBZRLE.apply(encoded, to: page) }
+}
+
 /// A received `pages` frame, checked record by record when decoded (flags, alignment,
 /// lengths), whose pages are then applied straight from the frame's bytes.
 public struct PageBatch: Sendable, Equatable {
@@ -95,6 +144,9 @@ public struct PageBatch: Sendable, Equatable {
   public let count: Int
   /// The highest page index a record names (for the destination's bounds check).
   public let highestPage: Int
+  /// Records that are XBZRLE encodings (a destination that did not agree on XBZRLE refuses
+  /// a batch that holds any).
+  public let deltaCount: Int
   let frame: [UInt8]
 
   /// Checks the records of a `pages` frame whose header was read up to `reader`'s offset.
@@ -104,6 +156,7 @@ public struct PageBatch: Sendable, Equatable {
     pass = Int(try reader.u32("pages pass"))
     count = try reader.count32("pages count", limit: ProtocolLimits.maxBatchPages)
     var highest = -1
+    var deltas = 0
     for index in 0..<count {
       let word = try reader.u64("page record \(index) header")
       let flags = word & PageRecord.flagMask
@@ -116,32 +169,57 @@ public struct PageBatch: Sendable, Equatable {
           throw .truncated("page record \(index) (page \(page))")
         }
         reader.skip(GuestMemory.pageSize)
+      case PageRecord.xbzrle:
+        let length = Int(try reader.u16("page record \(index) XBZRLE length"))
+        guard length <= XBZRLE.maximumEncodedBytes else {
+          throw ProtocolError(
+            "page record \(index): an XBZRLE encoding of \(length) bytes (at most"
+              + " \(XBZRLE.maximumEncodedBytes))")
+        }
+        guard reader.remaining >= length else {
+          throw .truncated("page record \(index) (XBZRLE of page \(page))")
+        }
+        try XBZRLE.validate(
+          UnsafeRawBufferPointer(rebasing: body[reader.offset..<reader.offset + length]),
+          page: page)
+        reader.skip(length)
+        deltas += 1
       default:
         throw ProtocolError(
-          "page record \(index): flags 0x\(String(flags, radix: 16)) are neither ZERO (0x2) nor"
-            + " PAGE (0x8)")
+          "page record \(index): flags 0x\(String(flags, radix: 16)) are neither ZERO (0x2),"
+            + " PAGE (0x8) nor XBZRLE (0x40)")
       }
       highest = max(highest, page)
     }
     try reader.expectEnd("pages")
     highestPage = highest
+    deltaCount = deltas
     self.frame = frame
   }
 
-  /// Calls `body` for each record: the page index and its bytes, nil for a zero page. The
-  /// records were checked when the batch was decoded.
-  public func forEachRecord(_ body: (Int, UnsafeRawPointer?) throws -> Void) rethrows {
+  /// Calls `body` for each record: the page index and what the record holds. The records
+  /// were checked when the batch was decoded.
+  public func forEachRecord(_ body: (Int, PageContent) throws -> Void) rethrows {
     try frame.withUnsafeBytes { raw in
       var offset = PageRecord.frameHeaderBytes
       for _ in 0..<count {
         let word = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         offset += PageRecord.headerBytes
         let page = Int(word >> 13)
-        if word & PageRecord.flagMask == PageRecord.page {
-          try body(page, raw.baseAddress! + offset)
+        switch word & PageRecord.flagMask {
+        case PageRecord.page:
+          try body(page, .page(raw.baseAddress! + offset))
           offset += GuestMemory.pageSize
-        } else {
-          try body(page, nil)
+        case PageRecord.xbzrle:
+          let length = Int(
+            UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+          offset += 2
+          try body(
+            page,
+            .delta(XBZRLEDelta(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))))
+          offset += length
+        default:
+          try body(page, .zero)
         }
       }
     }

@@ -14,10 +14,18 @@ final class SourcePageStream {
   var passPages = 0
 
   // One turn's work, filled by the engine thread, encoded by the channel's thread: the
-  // pages of each batch, then its frame and how many of its pages were not zero.
+  // pages of each batch (and, for pages sent again with XBZRLE, their cache slots), then its
+  // frame and how many of its pages were not zero.
   var turnBatches: [[Int]] = []
+  var turnSlots: [[XBZRLECache.Reservation?]] = []
   var turnFrames: [[UInt8]] = []
   var turnNormal: [Int] = []
+  /// What XBZRLE did in this turn, and whether its pages go again (not the first pass).
+  var turnXBZRLE = XBZRLEFigures(cacheBytes: 0)
+  var turnAgain = false
+  /// The migration's XBZRLE cache, shared by its channels: each thread touches only the slots
+  /// reserved for its own pages.
+  var xbzrleCache: XBZRLECache?
 
   init(index: Int, channel: MigrationChannel, codec: CompressionCodec) {
     self.index = index
@@ -33,19 +41,34 @@ final class SourcePageStream {
   /// Builds this turn's batches from `memory` and compresses them: the part that runs in
   /// parallel.
   func encodeTurn(pass: Int, memory: GuestMemory) {
-    turnFrames = turnBatches.map { encode($0, pass: pass, memory: memory) }
+    turnXBZRLE = XBZRLEFigures(cacheBytes: 0)
+    turnFrames = turnBatches.indices.map { batch in
+      encode(
+        turnBatches[batch], slots: turnSlots.isEmpty ? nil : turnSlots[batch], pass: pass,
+        memory: memory)
+    }
     if let compressor { figures.cpuTime = compressor.statistics.cpuTime }
   }
 
-  func encode(_ pages: [Int], pass: Int, memory: GuestMemory) -> [UInt8] {
+  func encode(
+    _ pages: [Int], slots: [XBZRLECache.Reservation?]?, pass: Int, memory: GuestMemory
+  ) -> [UInt8] {
     var batch = PageBatchWriter(pass: pass, capacity: pages.count)
     var normal = 0
-    for page in pages {
+    for (index, page) in pages.enumerated() {
+      let reservation: XBZRLECache.Reservation? = slots.flatMap { $0[index] }
       if let bytes = memory.bytes(ofPage: page), !GuestMemory.isZeroPage(bytes) {
-        batch.append(page: page, bytes: bytes)
+        if slots != nil, let xbzrleCache {
+          xbzrleCache.append(
+            page: page, contents: bytes, reservation: reservation, again: turnAgain,
+            to: &batch, counting: &turnXBZRLE)
+        } else {
+          batch.append(page: page, bytes: bytes)
+        }
         normal += 1
       } else {
         batch.appendZero(page: page)
+        if let reservation { xbzrleCache?.store(nil, in: reservation.slot) }
       }
     }
     let frame = batch.finish()
@@ -122,9 +145,15 @@ extension SourceSide {
       let turn = pageStreams.filter(\.channel.isWritable)
       guard !turn.isEmpty else { break }
       var working: [SourcePageStream] = []
+      let cache = xbzrleCache
+      let again = resending
+      cache?.beginTurn(pass: cachePass)
       for stream in turn where pendingPages > 0 {
         stream.turnBatches.removeAll(keepingCapacity: true)
+        stream.turnSlots.removeAll(keepingCapacity: true)
         stream.turnNormal.removeAll(keepingCapacity: true)
+        stream.xbzrleCache = cache
+        stream.turnAgain = again
         while stream.turnBatches.count < perTurn, pendingPages > 0 {
           var pages: [Int] = []
           pages.reserveCapacity(MigrationTiming.batchPages)
@@ -137,6 +166,14 @@ extension SourceSide {
           }
           guard !pages.isEmpty else { break }
           stream.turnBatches.append(pages)
+          if let cache {
+            // Slots for the pages cached that hold something; a page without storage is a
+            // zero page.
+            stream.turnSlots.append(
+              pages.map {
+                memory.isResident($0) && caches($0, memory: memory) ? cache.reserve($0) : nil
+              })
+          }
         }
         if !stream.turnBatches.isEmpty { working.append(stream) }
       }
@@ -160,6 +197,7 @@ extension SourceSide {
           send(frame: frame, on: stream)
         }
         stream.turnFrames = []
+        if cache != nil { statistics.xbzrle?.add(stream.turnXBZRLE) }
       }
       sent = true
     }

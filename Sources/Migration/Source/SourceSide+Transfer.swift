@@ -53,19 +53,30 @@ extension SourceSide {
     defer { transferWallTime += (ContinuousClock.now - wallStart).inSeconds }
     var sent = false
     if !pageStreams.isEmpty, let memory { sent = sendPagesOnChannels(memory) }
+    let again = resending
+    var xbzrle = XBZRLEFigures(cacheBytes: 0)
     while let memory, pageStreams.isEmpty, channel.isWritable, pendingPages > 0 {
       var batch = PageBatchWriter(
         pass: conversation == .suspending ? 0 : statistics.pass,
         capacity: min(MigrationTiming.batchPages, pendingPages))
+      xbzrleCache?.beginTurn(pass: cachePass)
       while !batch.isFull, pendingPages > 0, let page = pending.first(fromWord: &cursorWord) {
         pending.remove(page)
         pendingPages -= 1
         if let bytes = memory.bytes(ofPage: page), !GuestMemory.isZeroPage(bytes) {
-          batch.append(page: page, bytes: bytes)
+          if let cache = xbzrleCache, caches(page, memory: memory) {
+            cache.append(
+              page: page, contents: bytes, reservation: cache.reserve(page), again: again,
+              to: &batch, counting: &xbzrle)
+          } else {
+            batch.append(page: page, bytes: bytes)
+          }
           statistics.normalPages += 1
           pendingBytes -= min(pendingBytes, UInt64(PageRecord.normalBytes))
         } else {
           batch.appendZero(page: page)
+          // The destination now holds zeros: no difference can be taken from what it had.
+          xbzrleCache?.invalidate(page)
           statistics.zeroPages += 1
           pendingBytes -= min(pendingBytes, UInt64(PageRecord.headerBytes))
         }
@@ -74,6 +85,7 @@ extension SourceSide {
       send(frame: encoded(batch.finish()))
       sent = true
     }
+    statistics.xbzrle?.add(xbzrle)
     guard pendingPages == 0, channel.isWritable else {
       if sent { refreshEstimates(memory: memory) }
       return sent
@@ -204,8 +216,12 @@ extension SourceSide {
   func refreshEstimates(memory: GuestMemory?) {
     let dirtyPages = phase == .suspension ? 0 : memory?.dirty.count ?? 0
     let fraction = wireFraction
-    let pendingWire = Self.wire(pendingBytes, fraction)
-    let dirtyBytes = Self.wire(UInt64(dirtyPages) * UInt64(PageRecord.normalBytes), fraction)
+    // Pages sent again take what XBZRLE made of those sent again so far.
+    let resent = xbzrleCache == nil ? 1 : statistics.xbzrle?.resentFraction ?? 1
+    let pendingRecords = resending ? UInt64(Double(pendingBytes) * resent) : pendingBytes
+    let pendingWire = Self.wire(pendingRecords, fraction)
+    let dirtyBytes = Self.wire(
+      UInt64(Double(dirtyPages) * Double(PageRecord.normalBytes) * resent), fraction)
     var left = pendingWire + dirtyBytes
     if phase == .suspension {
       let stateLeft = cpuState.dropFirst(cpuStatesSent).reduce(0) {

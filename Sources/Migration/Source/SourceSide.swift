@@ -101,6 +101,8 @@ public final class SourceSide {
   var pageStreams: [SourcePageStream] = []
   /// Whether the page channels' CHANNEL-SYNC of the final copy went out.
   var finalSyncSent = false
+  /// The pages sent again, as sent, once the hello agreed on XBZRLE for a live migration.
+  var xbzrleCache: XBZRLECache?
   /// Opens another connection to the target's manager, for a page channel; nil when it
   /// cannot be reached.
   public var openPageChannel: (() -> MigrationChannel?)?
@@ -179,7 +181,8 @@ public final class SourceSide {
         Hello(
           purpose: isDryRun ? .dryRun : .migrate, sourceHost: host.name,
           targetHost: request.targetHost, migration: UInt64(id.rawValue),
-          codecs: offeredCodecs.map(\.protocolCode), channels: settings.channels)), on: channel)
+          codecs: offeredCodecs.map(\.protocolCode), channels: settings.channels,
+          features: askedFeatures)), on: channel)
     requestSentAt = now
   }
 
@@ -313,7 +316,17 @@ public final class SourceSide {
             + " \(settings.channels)")
         return
       }
+      guard askedFeatures.isSuperset(of: accepted.features) else {
+        violation(
+          "HELLO-ACCEPTED grants features 0x\(String(accepted.features.rawValue, radix: 16)),"
+            + " more than this side asked for")
+        return
+      }
       agree(on: codec)
+      if accepted.features.contains(.xbzrle) {
+        xbzrleCache = XBZRLECache(bytes: settings.xbzrleCacheBytes)
+        statistics.xbzrle = XBZRLEFigures(cacheBytes: settings.xbzrleCacheBytes)
+      }
       guard openPageChannels(accepted.channels, codec: codec) else { return }
       noteRoundTrip()
       conversation = .authenticating
@@ -373,6 +386,29 @@ public final class SourceSide {
   }
 
   /// The codecs the hello offers, the configured one first; `none` always works.
+  /// XBZRLE for a live migration whose settings ask for it: a dry run or a cold migration
+  /// sends no page twice.
+  var askedFeatures: StreamFeatures {
+    settings.xbzrle && isLive && !isDryRun ? [.xbzrle] : []
+  }
+
+  /// Whether pages now go for the second time or more (a pass after the first, or the final
+  /// copy) with XBZRLE agreed: they are cached and may go as differences.
+  var resending: Bool {
+    xbzrleCache != nil && (conversation == .suspending || statistics.pass >= 2)
+  }
+
+  /// The pass pages now go in, for the XBZRLE cache: the final copy is the one after the last.
+  var cachePass: Int {
+    conversation == .suspending ? statistics.pass + 1 : statistics.pass
+  }
+
+  /// Whether `page`, about to be sent, goes into the XBZRLE cache: every page sent again, and
+  /// in the first pass those the guest wrote since the pass began (they go again in the next).
+  func caches(_ page: Int, memory: GuestMemory) -> Bool {
+    resending || memory.dirty.contains(page)
+  }
+
   var offeredCodecs: [CompressionCodec] {
     settings.compression == .none ? [.none] : [settings.compression, .none]
   }

@@ -43,6 +43,8 @@ public struct MigrationStatistics: Sendable, Equatable, Codable {
   /// Each page channel's counts when more than one was granted; nil with pages on the main
   /// connection.
   public var channels: [ChannelFigures]?
+  /// What XBZRLE did, once the hello agreed on it; nil otherwise.
+  public var xbzrle: XBZRLEFigures?
 
   public init() {}
 

@@ -36,10 +36,15 @@ public struct EngineSettings: Sendable, Equatable, Codable {
   public var compression: CompressionCodec
   /// Page channels a source asks for (``Quantities/channels``); the destination may grant fewer.
   public var channels: Int
+  /// Whether a source asks to send pages it sends again as XBZRLE differences.
+  public var xbzrle: Bool
+  /// Bytes of each migration's XBZRLE page cache on its source.
+  public var xbzrleCacheBytes: UInt64
 
   public init(
     link: Link = .gigabit, downtimeLimit: Double = 0.3, maxPasses: Int = 30,
-    autoConverge: Bool = false, compression: CompressionCodec = .none, channels: Int = 1
+    autoConverge: Bool = false, compression: CompressionCodec = .none, channels: Int = 1,
+    xbzrle: Bool = false, xbzrleCacheBytes: UInt64 = 64 << 20
   ) {
     self.link = link
     self.downtimeLimit = downtimeLimit
@@ -47,6 +52,8 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     self.autoConverge = autoConverge
     self.compression = compression
     self.channels = channels
+    self.xbzrle = xbzrle
+    self.xbzrleCacheBytes = xbzrleCacheBytes
   }
 
   /// The settings a scenario file asks for.
@@ -56,6 +63,7 @@ public struct EngineSettings: Sendable, Equatable, Codable {
       downtimeLimit: scenario.downtimeLimit, maxPasses: scenario.maxPasses,
       autoConverge: scenario.autoConverge,
       compression: CompressionCodec(rawValue: scenario.compression) ?? .none,
-      channels: scenario.channels)
+      channels: scenario.channels, xbzrle: scenario.xbzrle,
+      xbzrleCacheBytes: scenario.xbzrleCache)
   }
 }

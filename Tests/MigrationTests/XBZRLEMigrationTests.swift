@@ -1,0 +1,165 @@
+import Compression
+import Engine
+import Hypervisor
+import Migration
+import TestSupport
+import Testing
+
+/// XBZRLE end to end: pages sent again go as their differences, whatever the channels and the
+/// codec, every byte arrives as it was, fewer bytes cross the link, and a destination refuses
+/// differences it did not agree to or cannot apply.
+@Suite struct XBZRLEMigrationTests {
+  typealias H = MigrationHarness
+
+  static func datacenter(
+    xbzrle: Bool = true, channels: Int = 1, codec: CompressionCodec = .none,
+    cache: UInt64 = 64 << 20, link: Link? = nil
+  ) throws -> Datacenter {
+    var settings = EngineSettings(ScenarioLoader.builtin().migration)
+    if let link { settings.link = link }
+    settings.xbzrle = xbzrle
+    settings.xbzrleCacheBytes = cache
+    settings.channels = channels
+    settings.compression = codec
+    return try H.builtin(settings: settings)
+  }
+
+  static let channelCounts = Sanitizer.isThread ? [2] : [1, 2, 4]
+  static let codecs: [CompressionCodec] = Sanitizer.isThread ? [.none] : [.none, .zstd]
+
+  /// ldom02, a database, needs several passes at 300 Mbit/s, compressed or not: from the
+  /// second on, what it wrote goes as differences.
+  @Test(arguments: channelCounts, codecs)
+  func differencesDeliverTheMemoryAsItWasAtSuspension(channels: Int, codec: CompressionCodec)
+    throws
+  {
+    let datacenter = try Self.datacenter(
+      channels: channels, codec: codec, link: Link(bitsPerSecond: 3e8))
+    let id = try datacenter.startMigration(H.request("ldom02", as: "ldom02_moved"))
+    #expect(H.advance(datacenter, id, to: .suspension, step: 0.001))
+    let source = try #require(datacenter.host(named: "sparc-t4-a")?.domain(named: "ldom02"))
+    let atSuspension = MemoryImage(try #require(source.memory))
+    #expect(H.finish(datacenter, id) == .completed)
+    let target = try #require(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom02_moved"))
+    #expect(MemoryImage(try #require(target.memory)) == atSuspension)
+    let migration = try #require(datacenter.migration(id))
+    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    #expect(migration.passes.count >= 2)
+    let figures = try #require(migration.statistics.xbzrle)
+    #expect(figures.cacheBytes == 64 << 20)
+    #expect(figures.pages > 100)
+    // A database's stores change a few lines of each page it writes.
+    #expect(try #require(figures.ratio) > 4)
+  }
+
+  @Test func fewerBytesCrossTheLinkAndTheMigrationEndsSooner() throws {
+    func run(xbzrle: Bool) throws -> SourceSide {
+      let datacenter = try Self.datacenter(xbzrle: xbzrle)
+      let id = try datacenter.startMigration(H.request("ldom02"))
+      #expect(H.finish(datacenter, id) == .completed)
+      return try #require(datacenter.migration(id))
+    }
+    let plain = try run(xbzrle: false)
+    let delta = try run(xbzrle: true)
+    #expect(plain.statistics.xbzrle == nil)
+    // The first pass is the same; what is sent again is much smaller.
+    let again = { (side: SourceSide) in side.passes.dropFirst().reduce(0) { $0 + $1.bytesSent } }
+    #expect(again(delta) < again(plain) / 2)
+    #expect(delta.statistics.transferredBytes < plain.statistics.transferredBytes)
+    // The migration ends sooner, within the same downtime limit.
+    #expect(delta.statistics.elapsed < plain.statistics.elapsed)
+    #expect(try #require(delta.statistics.actualDowntime) <= 0.3)
+  }
+
+  /// A cache of one megabyte holds 128 pages: most pages sent again miss it and go whole,
+  /// and still every byte arrives.
+  @Test func aSmallCacheMissesButLosesNothing() throws {
+    let datacenter = try Self.datacenter(cache: 1 << 20)
+    let id = try datacenter.startMigration(H.request("ldom02"))
+    #expect(H.finish(datacenter, id) == .completed)
+    let migration = try #require(datacenter.migration(id))
+    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    let figures = try #require(migration.statistics.xbzrle)
+    #expect(figures.misses > figures.pages)
+  }
+
+  /// A cold migration, or a dry run, never sends a page twice: XBZRLE is not asked for.
+  @Test func onlyALiveMigrationAsksForIt() throws {
+    let datacenter = try Self.datacenter()
+    let id = try datacenter.startMigration(H.request("ldom06"))
+    #expect(H.finish(datacenter, id) == .completed)
+    #expect(try #require(datacenter.migration(id)).statistics.xbzrle == nil)
+  }
+
+  // MARK: Refusals
+
+  /// Starts ldom01 (with or without XBZRLE) to pass 1 and puts `frame` on the wire in the
+  /// source's place.
+  func inject(_ frame: [UInt8], xbzrle: Bool) throws -> (Datacenter, MigrationID, HostSnapshot) {
+    let datacenter = try Self.datacenter(xbzrle: xbzrle)
+    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    let id = try datacenter.startMigration(H.request("ldom01"))
+    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
+    let channel = try #require(datacenter.migration(id)?.channel)
+    channel.send(frame, at: datacenter.now)
+    return (datacenter, id, before)
+  }
+
+  func expectRefused(
+    _ frame: [UInt8], xbzrle: Bool, reason: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let (datacenter, id, before) = try inject(frame, xbzrle: xbzrle)
+    #expect(
+      H.finish(datacenter, id) == .failed(.protocolViolation(peer: "sparc-t4-a", reason: reason)),
+      sourceLocation: sourceLocation)
+    H.settle(datacenter)
+    #expect(H.row(datacenter, "sparc-t4-a", "ldom01") == "active -n---- 5000")
+    let after = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
+    #expect(after.domain(named: "ldom01") == nil, sourceLocation: sourceLocation)
+    #expect(after.memoryFree == before.memoryFree, sourceLocation: sourceLocation)
+  }
+
+  /// A batch of pass 1 whose one record is page `page` as a difference from a zero page.
+  static func deltaBatch(page: Int) -> [UInt8] {
+    var writer = PageBatchWriter(pass: 1, capacity: 1)
+    let old = [UInt8](repeating: 0, count: GuestMemory.pageSize)
+    var new = old
+    new[64] = 1
+    _ = old.withUnsafeBytes { before in
+      new.withUnsafeBytes { after in
+        writer.appendDelta(page: page, old: before.baseAddress!, new: after.baseAddress!)
+      }
+    }
+    return writer.finish()
+  }
+
+  @Test func differencesWithoutAgreementAreRefused() throws {
+    try expectRefused(
+      Self.deltaBatch(page: 3), xbzrle: false,
+      reason: "PAGES hold XBZRLE records, which the hello did not agree on")
+  }
+
+  /// Page 131071, the last of ldom01, comes last in pass 1: a difference for it now has
+  /// nothing to apply to.
+  @Test func aDifferenceForAPageNeverReceivedIsRefused() throws {
+    try expectRefused(
+      Self.deltaBatch(page: 131_071), xbzrle: true,
+      reason: "XBZRLE of page 131071, which never arrived here whole")
+  }
+
+  @Test func theDestinationGrantsOnlyWhatItKnowsOfWhatWasAsked() throws {
+    func granted(_ asked: UInt8, purpose: ConnectionPurpose = .migrate) throws -> UInt8 {
+      try helloAccepted(
+        for: Hello(
+          purpose: purpose, sourceHost: "sparc-t4-a", targetHost: "sparc-t4-b", migration: 1,
+          features: StreamFeatures(rawValue: asked))
+      ).features.rawValue
+    }
+    #expect(try granted(0) == 0)
+    #expect(try granted(1) == 1)
+    #expect(try granted(0xFF) == 1)
+    #expect(try granted(0xFE) == 0)
+    #expect(try granted(1, purpose: .dryRun) == 0)
+  }
+}
