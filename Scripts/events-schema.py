@@ -35,6 +35,14 @@ def channels(cpu): return {"channels": {
                              "batches": count, "pages": count, "bytes": count, cpu: seconds},
               "additionalProperties": False}}}
 
+# With XBZRLE agreed, completed carries what it did.
+xbzrle = {"xbzrle": {
+    "type": "object",
+    "required": ["cacheBytes", "pages", "bytes", "wholeBytes", "misses", "overflows"],
+    "properties": {"cacheBytes": count, "pages": count, "bytes": count, "wholeBytes": count,
+                   "misses": count, "overflows": count},
+    "additionalProperties": False}}
+
 COMMON = {
     "time": seconds,
     "host": name,
@@ -74,7 +82,7 @@ KINDS = {
                 {**compression("decompressSeconds"), **channels("decompressSeconds")}),
     "completed": ({"targetHost": name, "targetName": name, "state": enum(STATES)},
                   {"downtime": seconds, **compression("compressSeconds"),
-                   **channels("compressSeconds")}),
+                   **channels("compressSeconds"), **xbzrle}),
     "cancelled": ({"targetHost": name, "targetName": name, "targetExisted": boolean,
                    "sourceState": enum(STATES)}, {}),
     "failed": ({"failure": enum(FAILURES), "errorFlag": boolean, "reason": name}, {}),

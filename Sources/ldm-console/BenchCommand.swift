@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
       Channels (--only channels): a 1 GiB domain of mixed content on an unlimited link
       with 1 and 2 page channels, each codec, on the wall clock of phases 3-4; the goal
       channels.speedup is zstd's throughput with 2 channels over 1 (goal >= 1.6).
+      XBZRLE (--only xbzrle): ldom02 of the built-in scenario on its paced 1 Gbit/s
+      link, without XBZRLE and with 64 MiB and 256 MiB page caches: passes, what
+      went again, the total time and the downtime.
       --network (as root, with iproute2 and iperf3): only the network measurement, a
       1 GiB domain of random pages between two ldmd in two network namespaces
       joined by a veth pair, with TLS and in plain text, next to iperf3 over the
@@ -41,7 +44,7 @@ struct BenchCommand: ParsableCommand {
   enum Part: String, CaseIterable, ExpressibleByArgument {
     case sparse, stream
     case preCopy = "pre-copy"
-    case compression, ratios, channels
+    case compression, ratios, channels, xbzrle
   }
 
   @Option(
@@ -67,11 +70,13 @@ struct BenchCommand: ParsableCommand {
     var channels: EngineBenchmark.ChannelSpeed?
     /// The goal of issue 12: throughput with 2 channels over 1 (zstd, goal >= 1.6).
     var channelsSpeedup: Double?
+    var xbzrle: EngineBenchmark.XBZRLEOnLink?
     var frames: [FrameTiming]?
     var network: NetworkBenchmark.Report?
 
     enum CodingKeys: String, CodingKey {
-      case build, stream, sparseDomain, preCopy, compression, profileRatios, channels, frames
+      case build, stream, sparseDomain, preCopy, compression, profileRatios, channels, xbzrle
+      case frames
       case network
       case compressionSpeedup = "compression.speedup"
       case channelsSpeedup = "channels.speedup"
@@ -113,6 +118,9 @@ struct BenchCommand: ParsableCommand {
           let channels = try EngineBenchmark.channelSpeed()
           report.channels = channels
           report.channelsSpeedup = channels.speedup
+        }
+        if parts.contains(.xbzrle) {
+          report.xbzrle = try EngineBenchmark.xbzrleOnLink(scenario: ScenarioLoader.builtin())
         }
       }
       if !network, ui || uiOnly {
@@ -198,6 +206,35 @@ struct BenchCommand: ParsableCommand {
         lines.append("  \(tool) is not installed: its column is -")
       }
     }
+    return lines
+  }
+
+  static func xbzrleTable(_ report: Report) -> [String] {
+    guard let xbzrle = report.xbzrle else { return [] }
+    func pad(_ text: String, _ width: Int) -> String {
+      text.padding(toLength: width, withPad: " ", startingAt: 0)
+    }
+    var lines = [
+      "",
+      "XBZRLE: \(xbzrle.domain) (built-in, database) on the paced"
+        + " \(Units.formatRate(xbzrle.bandwidthBitsPerSecond)) link, no codec, virtual clock",
+      "  " + pad("cache", 10) + pad("total", 9) + pad("downtime", 10) + pad("passes", 8)
+        + pad("sent again", 12) + "as differences",
+    ]
+    for run in xbzrle.runs {
+      let figures = run.figures.map { figures in
+        "\(figures.pages) pages, \(ByteSize.human(Double(figures.bytes)))"
+          + " for \(ByteSize.human(Double(figures.wholeBytes))), \(figures.misses) misses"
+      }
+      lines.append(
+        "  " + pad(run.cacheBytes.map { ByteSize.human(Double($0)) } ?? "off", 10)
+          + pad(Units.formatDuration(run.totalSeconds), 9)
+          + pad(Units.formatDuration(run.downtimeSeconds), 10) + pad("\(run.passes)", 8)
+          + pad(ByteSize.human(Double(run.resentBytes)), 12) + (figures ?? "-"))
+    }
+    lines.append(
+      "  speedup " + String(format: "%.2f", xbzrle.speedup)
+        + "   (total time without XBZRLE / the best with it)")
     return lines
   }
 
@@ -289,6 +326,7 @@ struct BenchCommand: ParsableCommand {
     }
     lines += compressionTable(report)
     lines += channelsTable(report)
+    lines += xbzrleTable(report)
     if let frames = report.frames {
       lines += ["", "Console: view + diff of one full frame during a migration (median)"]
       for frame in frames {

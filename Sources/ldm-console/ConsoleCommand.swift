@@ -23,18 +23,14 @@ struct ConsoleCommand: ParsableCommand {
   )
   var theme: String?
 
-  @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
-  var compress: String?
-
-  @Option(help: "Page channels per migration, 1 to 16, each with its own thread.")
-  var channels: String?
+  @OptionGroup(title: "The page stream")
+  var stream: StreamOptions
 
   @OptionGroup(title: "Daemons")
   var daemons: DaemonTargets
 
   func validate() throws {
-    if daemons.isRemote, scenario != nil || compress != nil || channels != nil {
-      let option = scenario != nil ? "--scenario" : compress != nil ? "--compress" : "--channels"
+    if daemons.isRemote, let option = scenario != nil ? "--scenario" : stream.firstGiven {
       throw ValidationError(
         "\(option) and --connect do not go together:"
           + " each ldmd runs its own scenario")
@@ -44,8 +40,7 @@ struct ConsoleCommand: ParsableCommand {
   func run() throws {
     guard daemons.isRemote else {
       let scenario = LdmConsole.applying(
-        compress: compress, channels: channels, to: LdmConsole.loadScenario(scenario),
-        command: "console")
+        stream, to: LdmConsole.loadScenario(scenario), command: "console")
       return try ConsoleSession.launch(.scenario(scenario), theme: theme)
     }
     let links: [DaemonLink]

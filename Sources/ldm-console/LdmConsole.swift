@@ -72,15 +72,22 @@ struct LdmConsole: AsyncParsableCommand {
     }
   }
 
-  /// `scenario` with `--compress` and `--channels` laid over its `migration:` block's keys,
-  /// read as the keys are (the same words and bounds, the same refusal after
-  /// `ldm-console COMMAND: --OPTION: `); exits 2 on a bad value.
+  /// `scenario` with the stream's options (`--compress`, `--channels`, `--xbzrle`,
+  /// `--xbzrle-cache`) laid over its `migration:` block's keys, read as the keys are (the same
+  /// words and bounds, the same refusal after `ldm-console COMMAND: --OPTION: `); exits 2 on a
+  /// bad value.
   static func applying(
-    compress: String?, channels: String?, to scenario: Scenario, command: String
+    _ options: StreamOptions, to scenario: Scenario, command: String
   ) -> Scenario {
     var scenario = scenario
-    set(&scenario.migration.compression, from: compress, "--compress", Quantities.compression)
-    set(&scenario.migration.channels, from: channels, "--channels", Quantities.channels)
+    set(
+      &scenario.migration.compression, from: options.compress, "--compress",
+      Quantities.compression)
+    set(&scenario.migration.channels, from: options.channels, "--channels", Quantities.channels)
+    if options.xbzrle { scenario.migration.xbzrle = true }
+    set(
+      &scenario.migration.xbzrleCache, from: options.xbzrleCache, "--xbzrle-cache",
+      Quantities.xbzrleCache)
     return scenario
 
     func set<Value>(

@@ -37,11 +37,8 @@ struct LdmdCommand: AsyncParsableCommand {
   @Flag(help: "Plain text: no TLS, no certificates (a warning is printed).")
   var insecure = false
 
-  @Option(help: "Compress each batch of pages this host sends: none, lz4 or zstd.")
-  var compress: String?
-
-  @Option(help: "Page channels per migration this host sends, 1 to 16: a connection each.")
-  var channels: String?
+  @OptionGroup(title: "The page stream of migrations this host sends")
+  var stream: StreamOptions
 
   @Option(
     help: ArgumentHelp(
@@ -58,8 +55,7 @@ struct LdmdCommand: AsyncParsableCommand {
     sigaddset(&stops, SIGINT)
     pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     let scenario = LdmConsole.applying(
-      compress: compress, channels: channels, to: LdmConsole.loadScenario(self.scenario),
-      command: "ldmd")
+      stream, to: LdmConsole.loadScenario(self.scenario), command: "ldmd")
     guard scenario.hosts.contains(where: { $0.name == host }) else {
       Self.fail(
         "no host named \(host) in \(self.scenario ?? "the built-in scenario") (it has "

@@ -65,6 +65,12 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Page channels per migration, 1 to 16, each with its own thread.")
   var channels: String?
 
+  @Flag(help: "Send pages sent again as their differences from what the target holds (XBZRLE).")
+  var xbzrle = false
+
+  @Option(help: ArgumentHelp("The source's XBZRLE page cache, e.g. 64M.", valueName: "SIZE"))
+  var xbzrleCache: String?
+
   @Option(help: "Write every engine event to FILE as JSON lines.")
   var events: String?
 
@@ -80,7 +86,8 @@ struct RunCommand: ParsableCommand {
       ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
       ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
       ("--auto-converge", autoConverge), ("--compress", compress != nil),
-      ("--channels", channels != nil),
+      ("--channels", channels != nil), ("--xbzrle", xbzrle),
+      ("--xbzrle-cache", xbzrleCache != nil),
     ]
     if let (name, _) = simulated.first(where: { $0.1 }) {
       throw ValidationError(
@@ -108,7 +115,7 @@ struct RunCommand: ParsableCommand {
     let arguments = RunMode.Arguments(
       scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
       downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge,
-      compress: compress, channels: channels)
+      compress: compress, channels: channels, xbzrle: xbzrle, xbzrleCache: xbzrleCache)
     let output = RunMode.Output(
       transcript: { Self.writeLine($0, to: .standardOutput) },
       error: { Self.writeLine($0, to: .standardError) },

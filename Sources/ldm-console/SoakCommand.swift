@@ -118,6 +118,7 @@ struct SoakCommand: ParsableCommand {
           "\($0.key) \($0.value)"
         }
         .joined(separator: ", "),
+      "  XBZRLE asked for     \(report.withXBZRLE)",
       "  simulated time       \(String(format: "%.1f s", report.simulatedSeconds))",
       "  process resident     start \(mebibytes(report.resident.start)),"
         + " half-way \(mebibytes(report.resident.middle)),"

@@ -101,6 +101,7 @@ extension Daemons {
       (["--scenario", "x.yaml"], "--scenario applies to a simulated run"),
       (["--link", "1Gbit/s"], "--link applies to a simulated run"),
       (["--auto-converge"], "--auto-converge applies to a simulated run"),
+      (["--xbzrle"], "--xbzrle applies to a simulated run"),
       (["--certs", "/nonexistent", "--insecure"], "choose one of --certs DIR, --ca FILE"),
     ])
     func optionsOfTheSimulationAreRefusedWithConnect(extra: [String], message: String) throws {

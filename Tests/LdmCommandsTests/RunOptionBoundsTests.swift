@@ -26,6 +26,10 @@ import Testing
     ("--max-passes", "max-passes", ["0", "1", "1000", "1001", "-1", "2.5", "1:0", "010"]),
     ("--compress", "compress", ["none", "lz4", "zstd", "gzip", "LZ4", "zstd-1", "0"]),
     ("--channels", "channels", ["0", "1", "2", "16", "17", "-1", "1.5", "two"]),
+    (
+      "--xbzrle-cache", "xbzrle-cache",
+      ["1M", "1023K", "4G", "4097M", "64M", "1M1", "9000", "8K", "lots"]
+    ),
   ]
 
   static func arguments(_ option: String, _ value: String) -> RunMode.Arguments {
@@ -36,6 +40,7 @@ import Testing
     case "--downtime-limit": arguments.downtimeLimit = value
     case "--compress": arguments.compress = value
     case "--channels": arguments.channels = value
+    case "--xbzrle-cache": arguments.xbzrleCache = value
     default: arguments.maxPasses = value
     }
     return arguments

@@ -320,5 +320,27 @@ import Testing
     try write(
       "conversation-dry-run",
       (conversation.prefix(3) + [.goodbye]).flatMap(MessageCodec.encode))
+    // Two passes with XBZRLE agreed: page 7 whole, then as its difference.
+    var xbzrleHello = conversation
+    xbzrleHello[0] = .hello(
+      Hello(
+        purpose: .migrate, sourceHost: "fuzz-a", targetHost: "fuzz-b", migration: 1,
+        features: .xbzrle))
+    var first = PageBatchWriter(pass: 1, capacity: 1)
+    page.withUnsafeBytes { first.append(page: 7, bytes: $0.baseAddress!) }
+    var changed = page
+    changed[4096] = 0xA5
+    var second = PageBatchWriter(pass: 2, capacity: 1)
+    _ = page.withUnsafeBytes { old in
+      changed.withUnsafeBytes { new in
+        second.appendDelta(page: 7, old: old.baseAddress!, new: new.baseAddress!)
+      }
+    }
+    try write(
+      "conversation-xbzrle-pass",
+      xbzrleHello.flatMap(MessageCodec.encode) + first.finish()
+        + MessageCodec.encode(.endPass(EndOfPass(number: 1, pages: 1, bytes: 8213, progress: 0.5)))
+        + MessageCodec.encode(.beginPass(number: 2, pages: 1)) + second.finish()
+        + MessageCodec.encode(.endPass(EndOfPass(number: 2, pages: 1, bytes: 30, progress: 0.9))))
   }
 }

@@ -32,6 +32,8 @@ import Testing
     // the channels it asked for (an invariant of the soak).
     #expect(Set(report.byChannels.keys) == ["1", "2", "3", "4"])
     #expect(report.byChannels.values.reduce(0, +) == report.started)
+    // About half ask for XBZRLE; every completed live one had it agreed (an invariant).
+    #expect(report.withXBZRLE > 0 && report.withXBZRLE < report.started)
   }
 
   /// `--progress`: told after each tenth of the migrations has started, with the counts so far.

@@ -170,3 +170,19 @@ import Testing
     }
   }
 }
+
+extension XBZRLECodecTests {
+  /// The length of an XBZRLE record is checked before its encoding is read.
+  @Test func aRecordLongerThanAPageRecordIsRefused() throws {
+    let body: [UInt8] =
+      [MessageType.pages.rawValue] + [0, 0, 0, 2] + [0, 0, 0, 1]
+      + withUnsafeBytes(of: (UInt64(4) * 8192 | PageRecord.xbzrle).bigEndian) { Array($0) }
+      + [0x1F, 0xFF] + Array(repeating: 0, count: 8191)
+    let frame = withUnsafeBytes(of: UInt32(body.count).bigEndian) { Array($0) } + body
+    #expect(
+      throws: ProtocolError("page record 0: an XBZRLE encoding of 8191 bytes (at most 8190)")
+    ) {
+      try MessageCodec.decode(frame: frame)
+    }
+  }
+}

@@ -163,3 +163,59 @@ import Testing
     #expect(try granted(1, purpose: .dryRun) == 0)
   }
 }
+
+/// What a source does with a HELLO-ACCEPTED no destination of ours sends: features it did not
+/// ask for are a protocol violation, and the domain runs on.
+@Suite struct XBZRLEGrantTests {
+  typealias H = MigrationHarness
+
+  /// ldom01's source, asking (or not) for XBZRLE, answered by hand.
+  func answered(_ accepted: HelloAccepted, asking: Bool) throws -> SourceSide {
+    let datacenter = try H.builtin(populateMemory: false)
+    let host = try #require(datacenter.host(named: "sparc-t4-a"))
+    let link = InProcessLink(bytesPerSecond: nil, latency: 0)
+    let (ours, theirs) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    var settings = EngineSettings()
+    settings.xbzrle = asking
+    let source = SourceSide(
+      id: MigrationID(1), request: H.request("ldom01"), host: host, channel: ours,
+      settings: settings, now: 0, emit: { _ in })
+    link.pump(until: 0.001)
+    guard
+      case .hello(let hello)? = try theirs.receive(by: 0.001).map({
+        try MessageCodec.decode(frame: $0.frame)
+      })
+    else {
+      throw HarnessError("no HELLO")
+    }
+    #expect(hello.features == (asking ? [.xbzrle] : []))
+    theirs.send(MessageCodec.encode(.helloAccepted(accepted)), at: 0.001)
+    link.pump(until: 0.002)
+    source.step(until: 0.002)
+    return source
+  }
+
+  @Test func aGrantOfWhatWasNotAskedForIsAProtocolViolation() throws {
+    let source = try answered(
+      HelloAccepted(version: 1, host: "sparc-t4-b", features: .xbzrle), asking: false)
+    #expect(
+      source.outcome
+        == .failed(
+          .protocolViolation(
+            peer: "sparc-t4-b",
+            reason: "HELLO-ACCEPTED grants features 0x1, more than this side asked for")))
+  }
+
+  @Test func aGrantOfWhatWasAskedForGoesOn() throws {
+    let source = try answered(
+      HelloAccepted(version: 1, host: "sparc-t4-b", features: .xbzrle), asking: true)
+    #expect(source.outcome == nil)
+    #expect(source.statistics.xbzrle?.cacheBytes == 64 << 20)
+  }
+
+  @Test func aRefusalOfWhatWasAskedForGoesOnWithout() throws {
+    let source = try answered(HelloAccepted(version: 1, host: "sparc-t4-b"), asking: true)
+    #expect(source.outcome == nil)
+    #expect(source.statistics.xbzrle == nil)
+  }
+}

@@ -61,6 +61,15 @@ struct StatisticsLine {
       }
       items.append(figure("channels", "\(channels.count) (\(each.joined(separator: ", ")))"))
     }
+    if let xbzrle = stats.xbzrle {
+      // Pages sent again as differences: how many, and how much smaller they went.
+      let value =
+        xbzrle.ratio.map {
+          "\(Figures.count(UInt64(xbzrle.pages))) pages \(Figures.bytes(xbzrle.wholeBytes))"
+            + " \(glyphs.arrow) \(Figures.bytes(xbzrle.bytes)) (\(Figures.twoDecimals($0))×)"
+        } ?? "none yet"
+      items.append(figure("xbzrle", value))
+    }
     if stats.throttle > 0 {
       items.append([
         Span("throttle ", .statLabel), Span("\(Int((stats.throttle * 100).rounded()))%", .statBad),

@@ -82,6 +82,8 @@ public enum Soak {
     public var byCodec: [String: Int] = [:]
     /// Migrations started with each number of page channels asked for, by that number.
     public var byChannels: [String: Int] = [:]
+    /// Migrations started asking for XBZRLE (drawn at random per migration).
+    public var withXBZRLE = 0
     public var simulatedSeconds = 0.0
     public var resident = Resident()
     /// Guest pages with storage on both hosts, in bytes, at the same three points: memory the
@@ -162,6 +164,8 @@ extension Soak {
     var codec: CompressionCodec = .none
     /// The page channels its source asked for.
     var channels = 1
+    /// Whether its source asked for XBZRLE.
+    var xbzrle = false
   }
 
   /// Collects what the engine announces; a reference so the datacenter's sink can fill it.
@@ -183,6 +187,8 @@ extension Soak {
     var codecRandom: DeterministicRandom
     /// Draws each migration's channels, on a stream of its own for the same reason.
     var channelRandom: DeterministicRandom
+    /// Draws whether each migration asks for XBZRLE, on a stream of its own too.
+    var xbzrleRandom: DeterministicRandom
     var guests: [Guest] = []
     var plans: [MigrationID: Plan] = [:]
     let tally = EventTally()
@@ -212,6 +218,7 @@ extension Soak {
       random = DeterministicRandom(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 ^ 0x50A4)
       codecRandom = DeterministicRandom(seed: options.seed &* 0xD6E8_FEB8_6659_FD93 ^ 0xC0DE)
       channelRandom = DeterministicRandom(seed: options.seed &* 0xA076_1D64_78BD_642F ^ 0xC4A7)
+      xbzrleRandom = DeterministicRandom(seed: options.seed &* 0xE703_7ED1_A0B4_28DB ^ 0x8B21)
       report = Report(seed: options.seed)
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         for domain in host.domains where !domain.isControl && domain.state.holdsResources {
@@ -335,6 +342,8 @@ extension Soak {
       datacenter.settings.compression = codec
       let channels = options.channels ?? 1 + channelRandom.next(below: Self.drawnChannels)
       datacenter.settings.channels = channels
+      let xbzrle = xbzrleRandom.next(below: 2) == 0
+      datacenter.settings.xbzrle = xbzrle
       let id: MigrationID
       do {
         id = try datacenter.startMigration(request)
@@ -345,12 +354,14 @@ extension Soak {
       report.started += 1
       report.byCodec[codec.rawValue, default: 0] += 1
       report.byChannels[String(channels), default: 0] += 1
+      if xbzrle { report.withXBZRLE += 1 }
       var plan = Plan(
         id: id, guest: guestIndex, sourceHost: guest.host, sourceName: guest.name,
         targetName: targetName, sourceState: guest.state,
         disruption: duplicate ? .none : chooseDisruption(), wrongPassword: wrongPassword)
       plan.codec = codec
       plan.channels = channels
+      plan.xbzrle = xbzrle
       if duplicate {
         // Tracked apart: its guest belongs to the first plan.
         duplicates.append(plan)
@@ -550,6 +561,12 @@ extension Soak {
           migration.statistics.channels?.count ?? 1 != plan.channels
         {
           violation("\(label) asked for \(plan.channels) channels but sent on others")
+        }
+        // A live migration that asked for XBZRLE had it agreed (the destination knows it).
+        if live, migration.outcome == .completed,
+          (migration.statistics.xbzrle != nil) != plan.xbzrle
+        {
+          violation("\(label) asked for XBZRLE \(plan.xbzrle) but the hello said otherwise")
         }
         if let domain = target.domain(named: plan.targetName) {
           if domain.state != plan.sourceState || domain.migrationRole != nil {

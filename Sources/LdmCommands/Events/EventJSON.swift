@@ -70,13 +70,15 @@ extension MigrationEvent {
       Self.compression(decompression, cpu: "decompressSeconds", into: &json)
       Self.channels(channels, cpu: "decompressSeconds", into: &json)
     case .completed(
-      let targetHost, let targetName, let downtime, let state, let compression, let channels):
+      let targetHost, let targetName, let downtime, let state, let compression, let channels,
+      let xbzrle):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
       json.number("downtime", downtime, decimals: seconds)
       json.string("state", state.rawValue)
       Self.compression(compression, cpu: "compressSeconds", into: &json)
       Self.channels(channels, cpu: "compressSeconds", into: &json)
+      Self.xbzrle(xbzrle, into: &json)
     case .cancelled(let targetHost, let targetName, let existed, let state):
       json.string("targetHost", targetHost)
       json.string("targetName", targetName)
@@ -123,6 +125,21 @@ extension MigrationEvent {
     json.int("compressedBytes", figures.statistics.compressedBytes)
     json.number("compressionRatio", figures.statistics.ratio, decimals: 4)
     json.number(cpu, figures.statistics.cpuTime.inSeconds, decimals: secondsDecimals)
+  }
+
+  /// What XBZRLE did, present only when the hello agreed on it: an object with `cacheBytes`,
+  /// `pages` (sent as differences), `bytes` (their records), `wholeBytes` (what they would have
+  /// taken whole), `misses` and `overflows` (pages sent again whole).
+  static func xbzrle(_ figures: XBZRLEFigures?, into json: inout JSONLine) {
+    guard let figures else { return }
+    var item = JSONLine()
+    item.uint("cacheBytes", figures.cacheBytes)
+    item.int("pages", figures.pages)
+    item.uint("bytes", figures.bytes)
+    item.uint("wholeBytes", figures.wholeBytes)
+    item.int("misses", figures.misses)
+    item.int("overflows", figures.overflows)
+    json.object("xbzrle", item)
   }
 
   /// Each page channel's figures, present only when more than one channel was granted:

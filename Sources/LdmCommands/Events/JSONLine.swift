@@ -56,6 +56,12 @@ public struct JSONLine {
     text += "[" + values.map(Self.quoted).joined(separator: ",") + "]"
   }
 
+  /// An object, written as its own line is.
+  public mutating func object(_ name: String, _ value: JSONLine) {
+    key(name)
+    text += value.line
+  }
+
   /// An array of objects, each written as its own line is.
   public mutating func objects(_ name: String, _ values: [JSONLine]) {
     key(name)

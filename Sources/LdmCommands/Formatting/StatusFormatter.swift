@@ -16,12 +16,15 @@ public enum StatusFormatter {
     var compression: CompressionFigures?
     // Shown only with more than one page channel: each one's counts on this host.
     var channels: [ChannelFigures]?
+    // Shown only on the source with XBZRLE agreed: what it made of the pages sent again.
+    var xbzrle: XBZRLEFigures?
     if let migration = datacenter.activeMigration(of: domain, on: host),
       migration.sourceHost == host, migration.domain == domain
     {
       row = (percent(migration.statistics.progress), true, migration.targetHost)
       compression = migration.statistics.compression
       channels = migration.statistics.channels
+      xbzrle = migration.statistics.xbzrle
     } else if let incoming = datacenter.incoming(domain, on: host) {
       // The target knows the progress the source last told it.
       row = (percent(incoming.progress), false, incoming.sourceHost)
@@ -45,6 +48,7 @@ public enum StatusFormatter {
         headers: ["OPERATION", "PROGRESS", other], minimumWidths: [13, 12, 0], indent: "    ")
       table.append(["migration", row.progress, row.other])
       return lines + [""] + ["STATUS"] + table.lines + channelLines(channels)
+        + xbzrleLines(xbzrle)
     }
     var table = TextTable(
       headers: ["OPERATION", "PROGRESS", other, "COMPRESSION", "CPU"],
@@ -53,8 +57,22 @@ public enum StatusFormatter {
       "migration", row.progress, row.other, compression.ratioText,
       Units.formatDuration(compression.statistics.cpuTime.inSeconds),
     ])
-    lines += [""] + ["STATUS"] + table.lines + channelLines(channels)
+    lines += [""] + ["STATUS"] + table.lines + channelLines(channels) + xbzrleLines(xbzrle)
     return lines
+  }
+
+  /// The XBZRLE block: what went as differences and what missed the cache.
+  static func xbzrleLines(_ figures: XBZRLEFigures?) -> [String] {
+    guard let figures else { return [] }
+    var table = TextTable(
+      headers: ["CACHE", "PAGES", "BYTES", "WHOLE", "MISSES", "OVERFLOWS"],
+      minimumWidths: [10, 10, 12, 12, 10, 0], indent: "    ")
+    table.append([
+      ByteSize.human(Double(figures.cacheBytes)), "\(figures.pages)",
+      ByteSize.human(Double(figures.bytes)), ByteSize.human(Double(figures.wholeBytes)),
+      "\(figures.misses)", "\(figures.overflows)",
+    ])
+    return [""] + ["XBZRLE"] + table.lines
   }
 
   /// The CHANNELS block: a row per page channel, or nothing for one channel.

@@ -21,6 +21,10 @@ public enum RunMode {
     public var compress: String?
     /// `--channels N`, 1…16.
     public var channels: String?
+    /// `--xbzrle`: pages sent again go as their differences.
+    public var xbzrle: Bool
+    /// `--xbzrle-cache SIZE`.
+    public var xbzrleCache: String?
 
     /// The script path that reads the script from standard input.
     public static let standardInput = "-"
@@ -28,10 +32,13 @@ public enum RunMode {
     public init(
       scriptPath: String, scenarioPath: String? = nil, link: String? = nil,
       latency: String? = nil, downtimeLimit: String? = nil, maxPasses: String? = nil,
-      autoConverge: Bool = false, compress: String? = nil, channels: String? = nil
+      autoConverge: Bool = false, compress: String? = nil, channels: String? = nil,
+      xbzrle: Bool = false, xbzrleCache: String? = nil
     ) {
       self.compress = compress
       self.channels = channels
+      self.xbzrle = xbzrle
+      self.xbzrleCache = xbzrleCache
       self.scriptPath = scriptPath
       self.scenarioPath = scenarioPath
       self.link = link
@@ -184,6 +191,10 @@ public enum RunMode {
     }
     if let text = arguments.channels {
       settings.channels = try option("--channels", text, Quantities.channels)
+    }
+    if arguments.xbzrle { settings.xbzrle = true }
+    if let text = arguments.xbzrleCache {
+      settings.xbzrleCacheBytes = try option("--xbzrle-cache", text, Quantities.xbzrleCache)
     }
     return settings
   }

@@ -72,11 +72,12 @@ extension MigrationEvent {
       let codec = decompression.map { "; pages were \($0.summary(cpu: "CPU decompressing"))" }
       return "\(name) resumed on \(host)\(codec ?? "")\(ChannelText.summary(channels))"
     case .completed(
-      let targetHost, let targetName, let downtime, let state, let compression, let channels):
+      let targetHost, let targetName, let downtime, let state, let compression, let channels,
+      let xbzrle):
       let time =
         (downtime.map { ", downtime \(Units.formatDuration($0))" } ?? "")
         + (compression.map { ", pages \($0.summary(cpu: "CPU compressing"))" } ?? "")
-        + ChannelText.summary(channels)
+        + ChannelText.summary(channels) + (xbzrle.map { ", \(XBZRLEText.summary($0))" } ?? "")
       let now =
         state == .active
         ? "\(targetName) on \(targetHost)"

@@ -61,7 +61,8 @@ public struct MigrationEvent: Sendable, Equatable, Codable {
     /// The source domain is gone; `compression` is what the codec did over the migration.
     case completed(
       targetHost: String, targetName: String, downtime: Double?, state: DomainState,
-      compression: CompressionFigures?, channels: [ChannelFigures]? = nil)
+      compression: CompressionFigures?, channels: [ChannelFigures]? = nil,
+      xbzrle: XBZRLEFigures? = nil)
     /// Cancelled; `targetExisted` tells whether the target had been asked to create the
     /// domain (and so destroys it), `sourceState` what the source domain is again.
     case cancelled(

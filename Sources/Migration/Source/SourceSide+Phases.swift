@@ -109,7 +109,8 @@ extension SourceSide {
     emitEvent(
       .completed(
         targetHost: targetHostName, targetName: targetName, downtime: statistics.actualDowntime,
-        state: state, compression: statistics.compression, channels: statistics.channels))
+        state: state, compression: statistics.compression, channels: statistics.channels,
+        xbzrle: statistics.xbzrle))
     send(.goodbye)
     finish()
   }
