@@ -65,6 +65,25 @@ extension Daemons {
       #expect(resumed.first?.statistics.compressedBytes == compression.statistics.compressedBytes)
     }
 
+    /// `ldmd --xbzrle`: the hello between the daemons agrees on XBZRLE, the pages the guest
+    /// wrote during the transfer go again (as differences where the cache held them), and the
+    /// memory arrives whole.
+    @Test func aMigrationWithXBZRLEBetweenDaemonsCompletes() async throws {
+      let pair = try await DaemonPair(label: "xbzrle", extra: ["--xbzrle", "--channels", "2"])
+      pair.linkA.send(.migrate(Self.request, ticket: 1))
+      let (migration, _) = try await Self.completed(pair)
+      let figures = try #require(migration.statistics.xbzrle)
+      #expect(figures.cacheBytes == 64 << 20)
+      // The completion the console hears carries the same figures.
+      #expect(
+        pair.events.contains { event in
+          guard event.host == "sparc-t4-a",
+            case .completed(_, _, _, _, _, _, let xbzrle) = event.detail
+          else { return false }
+          return xbzrle == figures
+        })
+    }
+
     /// `ldmd --channels 2`: the source's daemon opens two page connections to the target's
     /// beside the main one, each carries a share of the pages, and the target's daemon counts
     /// on each connection exactly what the source wrote on it.
