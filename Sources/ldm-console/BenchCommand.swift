@@ -156,9 +156,6 @@ struct BenchCommand: ParsableCommand {
     func number(_ value: Double?, _ digits: Int = 2) -> String {
       value.map { String(format: "%.\(digits)f", $0) } ?? "-"
     }
-    func pad(_ text: String, _ width: Int) -> String {
-      text.padding(toLength: width, withPad: " ", startingAt: 0)
-    }
     if let compression = report.compression {
       lines += [
         "",
@@ -209,11 +206,13 @@ struct BenchCommand: ParsableCommand {
     return lines
   }
 
+  /// `text` padded with spaces to `width` columns, for the tables' columns.
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.padding(toLength: width, withPad: " ", startingAt: 0)
+  }
+
   static func xbzrleTable(_ report: Report) -> [String] {
     guard let xbzrle = report.xbzrle else { return [] }
-    func pad(_ text: String, _ width: Int) -> String {
-      text.padding(toLength: width, withPad: " ", startingAt: 0)
-    }
     var lines = [
       "",
       "XBZRLE: \(xbzrle.domain) (built-in, database) on the paced"
@@ -240,9 +239,6 @@ struct BenchCommand: ParsableCommand {
 
   static func channelsTable(_ report: Report) -> [String] {
     guard let channels = report.channels else { return [] }
-    func pad(_ text: String, _ width: Int) -> String {
-      text.padding(toLength: width, withPad: " ", startingAt: 0)
-    }
     var lines = [
       "",
       "Channels: \(ByteSize.format(channels.bytes)) domain of \(channels.content) content,"

@@ -59,17 +59,8 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Throttle a guest that dirties memory faster than it can be sent.")
   var autoConverge = false
 
-  @Option(help: "Compress each batch of pages: none, lz4 or zstd.")
-  var compress: String?
-
-  @Option(help: "Page channels per migration, 1 to 16, each with its own thread.")
-  var channels: String?
-
-  @Flag(help: "Send pages sent again as their differences from what the target holds (XBZRLE).")
-  var xbzrle = false
-
-  @Option(help: ArgumentHelp("The source's XBZRLE page cache, e.g. 64M.", valueName: "SIZE"))
-  var xbzrleCache: String?
+  @OptionGroup(title: "The page stream")
+  var stream: StreamOptions
 
   @Option(help: "Write every engine event to FILE as JSON lines.")
   var events: String?
@@ -85,9 +76,7 @@ struct RunCommand: ParsableCommand {
     let simulated = [
       ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
       ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
-      ("--auto-converge", autoConverge), ("--compress", compress != nil),
-      ("--channels", channels != nil), ("--xbzrle", xbzrle),
-      ("--xbzrle-cache", xbzrleCache != nil),
+      ("--auto-converge", autoConverge), (stream.firstGiven ?? "", stream.firstGiven != nil),
     ]
     if let (name, _) = simulated.first(where: { $0.1 }) {
       throw ValidationError(
@@ -115,7 +104,8 @@ struct RunCommand: ParsableCommand {
     let arguments = RunMode.Arguments(
       scriptPath: script, scenarioPath: scenario, link: link, latency: latency,
       downtimeLimit: downtimeLimit, maxPasses: maxPasses, autoConverge: autoConverge,
-      compress: compress, channels: channels, xbzrle: xbzrle, xbzrleCache: xbzrleCache)
+      compress: stream.compress, channels: stream.channels, xbzrle: stream.xbzrle,
+      xbzrleCache: stream.xbzrleCache)
     let output = RunMode.Output(
       transcript: { Self.writeLine($0, to: .standardOutput) },
       error: { Self.writeLine($0, to: .standardError) },

@@ -48,16 +48,10 @@ import Testing
     channels: Int, codec: CompressionCodec
   ) throws {
     let datacenter = try Self.datacenter(channels: channels, codec: codec)
-    let id = try datacenter.startMigration(H.request("ldom01", as: "ldom01_moved"))
-    #expect(H.advance(datacenter, id, to: .suspension, step: 0.001))
-    let source = try #require(datacenter.host(named: "sparc-t4-a")?.domain(named: "ldom01"))
-    let atSuspension = MemoryImage(try #require(source.memory))
-    let half = try #require(datacenter.manager(named: "sparc-t4-b")?.incoming.first)
-    #expect(H.finish(datacenter, id) == .completed)
-    let target = try #require(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom01_moved"))
-    #expect(MemoryImage(try #require(target.memory)) == atSuspension)
-    let migration = try #require(datacenter.migration(id))
-    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    let run = try H.migrateImaging(datacenter, "ldom01", as: "ldom01_moved")
+    #expect(run.deliveredAsAtSuspension)
+    let migration = run.migration
+    let half = try #require(run.half)
     guard channels > 1 else {
       #expect(migration.statistics.channels == nil)
       #expect(half.channelFigures == nil)

@@ -22,15 +22,9 @@ import Testing
   @Test(arguments: CompressionCodec.allCases)
   func everyCodecDeliversTheMemoryAsItWasAtSuspension(codec: CompressionCodec) throws {
     let datacenter = try Self.datacenter(codec)
-    let id = try datacenter.startMigration(H.request("ldom01", as: "ldom01_moved"))
-    #expect(H.advance(datacenter, id, to: .suspension, step: 0.001))
-    let source = try #require(datacenter.host(named: "sparc-t4-a")?.domain(named: "ldom01"))
-    let atSuspension = MemoryImage(try #require(source.memory))
-    #expect(H.finish(datacenter, id) == .completed)
-    let target = try #require(datacenter.host(named: "sparc-t4-b")?.domain(named: "ldom01_moved"))
-    #expect(MemoryImage(try #require(target.memory)) == atSuspension)
-    let migration = try #require(datacenter.migration(id))
-    #expect(migration.statistics.sourceDigest == migration.statistics.targetDigest)
+    let run = try H.migrateImaging(datacenter, "ldom01", as: "ldom01_moved")
+    #expect(run.deliveredAsAtSuspension)
+    let migration = run.migration
     guard codec != .none else {
       #expect(migration.statistics.compression == nil)
       #expect(migration.passes.allSatisfy { $0.compression == nil })

@@ -52,6 +52,45 @@ public enum MigrationHarness {
     return !migration.isFinished && migration.phase == phase
   }
 
+  /// What ``migrateImaging(_:_:as:)`` saw.
+  public struct ImagedMigration {
+    public let migration: SourceSide
+    /// The destination's half, as it was at the suspension.
+    public let half: DestinationSide?
+    /// The source domain's memory at the suspension; nil when it was never reached.
+    public let atSuspension: MemoryImage?
+    /// The target domain's memory at the end; nil when the target has no such domain.
+    public let target: MemoryImage?
+
+    /// Whether the migration completed with the target's memory exactly the source's at
+    /// the suspension, and matching digests.
+    public var deliveredAsAtSuspension: Bool {
+      migration.outcome == .completed && atSuspension != nil && target == atSuspension
+        && migration.statistics.sourceDigest != nil
+        && migration.statistics.sourceDigest == migration.statistics.targetDigest
+    }
+  }
+
+  /// Migrates `domain` from sparc-t4-a to sparc-t4-b as `name` to its end, taking an image of
+  /// the source's memory when it is suspended and of the target's at the end.
+  public static func migrateImaging(_ datacenter: Datacenter, _ domain: String, as name: String)
+    throws -> ImagedMigration
+  {
+    let id = try datacenter.startMigration(request(domain, as: name))
+    let suspended = advance(datacenter, id, to: .suspension, step: 0.001)
+    let source = datacenter.host(named: "sparc-t4-a")?.domain(named: domain)
+    let atSuspension = suspended ? source?.memory.map(MemoryImage.init) : nil
+    let half = datacenter.manager(named: "sparc-t4-b")?.incoming.first
+    _ = finish(datacenter, id)
+    guard let migration = datacenter.migration(id) else {
+      throw HarnessError("migration \(id) is gone")
+    }
+    let target = datacenter.host(named: "sparc-t4-b")?.domain(named: name)?.memory
+    return ImagedMigration(
+      migration: migration, half: half, atSuspension: atSuspension,
+      target: target.map(MemoryImage.init))
+  }
+
   /// Runs a dry run (`ldm migrate -n`) to its end; returns every check's verdict.
   public static func dryRun(_ datacenter: Datacenter, _ request: MigrationRequest) throws
     -> [PreCheckResult]
