@@ -36,17 +36,17 @@ import Testing
     }
   }
 
-  /// ldom02, a database, needs several passes at 300 Mbit/s, compressed or not, on one channel
-  /// and on page channels with threads, and with a 1 MiB cache (128 pages) that most pages
-  /// sent again miss. Under ThreadSanitizer one threaded case of ldom01, a web server, at
-  /// 100 Mbit/s: the same threads and cache for a quarter of the memory.
+  /// ldom01, a web server, needs several passes at 100 Mbit/s, compressed or not, on one
+  /// channel and on page channels with threads; with a 1 MiB cache (128 pages) most pages
+  /// sent again miss it and it never converges (30 passes). Under ThreadSanitizer the threaded
+  /// case only.
   static let cases: [Case] =
     Sanitizer.isThread
     ? [Case(domain: "ldom01", bitsPerSecond: 1e8, channels: 2, codec: .none, cache: 64 << 20)]
     : [
-      Case(domain: "ldom02", bitsPerSecond: 3e8, channels: 1, codec: .none, cache: 64 << 20),
-      Case(domain: "ldom02", bitsPerSecond: 3e8, channels: 2, codec: .zstd, cache: 64 << 20),
-      Case(domain: "ldom02", bitsPerSecond: 3e8, channels: 4, codec: .none, cache: 1 << 20),
+      Case(domain: "ldom01", bitsPerSecond: 1e8, channels: 1, codec: .none, cache: 64 << 20),
+      Case(domain: "ldom01", bitsPerSecond: 1e8, channels: 2, codec: .none, cache: 64 << 20),
+      Case(domain: "ldom01", bitsPerSecond: 1e8, channels: 4, codec: .zstd, cache: 1 << 20),
     ]
 
   /// From the second pass on, what the guest wrote goes as differences, and every byte
