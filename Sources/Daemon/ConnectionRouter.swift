@@ -32,17 +32,17 @@ final class ConnectionRouter: Sendable {
     (outgoing, outbox) = AsyncStream.makeStream(of: [UInt8].self)
   }
 
-  func received(_ frame: Frame) {
+  func received(_ frame: Frame) async {
     let current = route.withLockedValue { $0 }
     switch current {
-    case .migration(let channel): channel.deliver(frame)
+    case .migration(let channel): await channel.deliver(frame)
     case .control(let session): session.received(frame)
     case .refused: break
-    case .undecided: decide(frame)
+    case .undecided: await decide(frame)
     }
   }
 
-  private func decide(_ frame: Frame) {
+  private func decide(_ frame: Frame) async {
     let type = frame.body.first
     switch type {
     case MessageType.hello.rawValue?, MessageType.joinChannel.rawValue?:
@@ -51,7 +51,7 @@ final class ConnectionRouter: Sendable {
       let channel = TCPMigrationChannel(clock: DaemonEngine.clock, wake: engine.wake)
       route.withLockedValue { $0 = .migration(channel) }
       forward(channel.outgoing)
-      channel.deliver(frame)
+      await channel.deliver(frame)
       engine.accept(channel)
     case ControlMessage.frameType?:
       let session = ControlSession(engine: engine, client: client, log: log)

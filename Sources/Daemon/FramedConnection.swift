@@ -9,7 +9,7 @@ enum FramedConnection {
     inbound: NIOAsyncChannelInboundStream<Frame>,
     outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
     outgoing: AsyncStream<[UInt8]>, wrote: @escaping @Sendable (Int) -> Void,
-    received: @escaping @Sendable (Frame) -> Void,
+    received: @escaping @Sendable (Frame) async -> Void,
     ended: @escaping @Sendable (_ failed: Bool) -> Void
   ) async {
     await withTaskGroup(of: Void.self) { group in
@@ -31,7 +31,7 @@ enum FramedConnection {
       }
       group.addTask {
         do {
-          for try await frame in inbound { received(frame) }
+          for try await frame in inbound { await received(frame) }
           ended(false)
         } catch {
           ended(true)

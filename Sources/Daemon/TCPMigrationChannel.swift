@@ -10,10 +10,16 @@ import Network
 /// that the connection's writer task puts on the socket, and frames that arrive wait in an
 /// inbox, stamped with the wall clock, until the engine thread takes them. The writer's
 /// progress is what "departed" means here; NIO's backpressure and a send window keep the
-/// engine from running ahead of the wire.
+/// engine from running ahead of the wire. The inbox is bounded too: a reader that finds it
+/// full waits for the engine to take frames, so the socket stops being read and TCP slows the
+/// peer's writes to what this engine applies (as a destination does in QEMU), instead of
+/// frames piling up here while the peer's engine runs seconds ahead.
 public final class TCPMigrationChannel: MigrationChannel, Sendable {
   struct State {
     var inbox: Deque<(frame: [UInt8], arrival: Double)> = []
+    var inboxBytes = 0
+    /// The reader, waiting for the engine to drain a full inbox.
+    var drained: CheckedContinuation<Void, Never>?
     var queuedBytes = 0
     var departedBytes: UInt64 = 0
     var lastDeparture = 0.0
@@ -29,6 +35,8 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   let wake: @Sendable () -> Void
   /// Bytes the engine may have written that the socket has not taken yet.
   public static let sendWindow = 4 << 20
+  /// Bytes of arrived frames the engine has not taken yet before the socket stops being read.
+  public static let receiveWindow = 8 << 20
 
   /// A channel whose connection is still to be made (or accepted): what is sent meanwhile
   /// waits in the outbox. `wake` tells the engine thread that something arrived.
@@ -54,7 +62,19 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   }
 
   public func receive(by time: Double) -> (frame: [UInt8], arrival: Double)? {
-    state.withLockedValue { $0.inbox.popFirst() }
+    let (taken, reader) = state.withLockedValue {
+      state -> ((frame: [UInt8], arrival: Double)?, CheckedContinuation<Void, Never>?) in
+      guard let taken = state.inbox.popFirst() else { return (nil, nil) }
+      state.inboxBytes -= taken.frame.count
+      // Half a window drained before the reader goes on: it wakes once per 4 MiB, not per frame.
+      guard state.inboxBytes <= Self.receiveWindow / 2, let reader = state.drained else {
+        return (taken, nil)
+      }
+      state.drained = nil
+      return (taken, reader)
+    }
+    reader?.resume()
+    return taken
   }
 
   public func nextArrival(by time: Double) -> Double? {
@@ -67,6 +87,11 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
 
   public func lastActivity(by time: Double) -> Double? {
     state.withLockedValue { $0.lastActivity }
+  }
+
+  /// Bytes of arrived frames the engine has not taken yet.
+  public var unreadBytes: Int {
+    state.withLockedValue { $0.inboxBytes }
   }
 
   public var closure: ChannelClosure? {
@@ -93,14 +118,30 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
   /// The frames the engine sent, for the connection's writer.
   public var outgoing: AsyncStream<[UInt8]> { pending }
 
-  /// A frame arrived, as it was on the wire: the codec reads it as it is.
-  public func deliver(_ frame: Frame) {
+  /// A frame arrived, as it was on the wire: the codec reads it as it is. Returns when the
+  /// inbox has room for more (at once, unless the engine is a receive window behind).
+  public func deliver(_ frame: Frame) async {
     let now = clock()
-    state.withLockedValue { state in
+    let full = state.withLockedValue { state -> Bool in
+      // The engine closed its end and reads no more.
+      guard state.closure != .local else { return false }
       state.inbox.append((frame.wire, now))
+      state.inboxBytes += frame.wire.count
       state.lastActivity = now
+      return state.inboxBytes >= Self.receiveWindow
     }
     wake()
+    guard full else { return }
+    await withCheckedContinuation { (reader: CheckedContinuation<Void, Never>) in
+      let goOn = state.withLockedValue { state -> Bool in
+        guard state.inboxBytes > Self.receiveWindow / 2, state.closure != .local else {
+          return true
+        }
+        state.drained = reader
+        return false
+      }
+      if goOn { reader.resume() }
+    }
   }
 
   /// The writer put `count` bytes on the connection.
@@ -126,12 +167,17 @@ public final class TCPMigrationChannel: MigrationChannel, Sendable {
 
   private func end(_ closure: ChannelClosure) {
     let now = clock()
-    state.withLockedValue { state in
+    let reader = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
       if state.closure == nil {
         state.closure = closure
         state.closedAt = now
       }
+      // The engine will not read what is left once it closed its end: the reader goes on.
+      guard closure == .local else { return nil }
+      defer { state.drained = nil }
+      return state.drained
     }
+    reader?.resume()
     wake()
   }
 }

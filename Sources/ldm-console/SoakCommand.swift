@@ -67,14 +67,17 @@ struct SoakCommand: ParsableCommand {
     if progress {
       let start = ContinuousClock.now
       let total = migrations
-      options.progress = { report, resident in
+      options.progress = { report, resident, guest in
         let elapsed = (ContinuousClock.now - start).components.seconds
-        let mebibytes = resident.map { String(format: "%.1f MiB", Double($0) / 1_048_576) }
+        func mebibytes(_ bytes: UInt64) -> String {
+          String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+        }
         FileHandle.standardError.write(
           Data(
-            ("ldm-console soak: \(report.started) of \(total) migrations started after \(elapsed) s, \(report.completed) completed,"
-              + " resident \(mebibytes ?? "unknown"), \(report.violationCount) invariant"
-              + " violations\n").utf8))
+            ("ldm-console soak: \(report.started) of \(total) migrations started after"
+              + " \(elapsed) s, \(report.completed) completed, resident"
+              + " \(resident.map(mebibytes) ?? "unknown") (guest pages \(mebibytes(guest))),"
+              + " \(report.violationCount) invariant violations\n").utf8))
       }
     }
     let report = try Soak.run(options)

@@ -29,13 +29,16 @@ extension Daemons {
       let pair = try await DaemonPair(label: "concurrent")
       pair.linkA.send(.migrate(Self.request("ldom01"), ticket: 1))
       pair.linkA.send(.migrate(Self.request("ldom02", as: "ldom02b"), ticket: 2))
-      let (a, _) = try await pair.waitUntil("ldom01 and ldom02b active on sparc-t4-b", timeout: 300)
-      {
-        a, b in
-        pair.domain("ldom01", in: b) == "active -n----"
-          && pair.domain("ldom02b", in: b) == "active -n----"
-          && a?.migrations.filter({ $0.outcome == .completed }).count == 2
-      }
+      let (a, _) = try await pair.waitUntil(
+        "ldom01 and ldom02b active on sparc-t4-b", timeout: 300,
+        hopeless: { a, _ in
+          a?.migrations.contains { $0.isFinished && $0.outcome != .completed } ?? false
+        },
+        { a, b in
+          pair.domain("ldom01", in: b) == "active -n----"
+            && pair.domain("ldom02b", in: b) == "active -n----"
+            && a?.migrations.filter({ $0.outcome == .completed }).count == 2
+        })
       let migrations = try #require(a?.migrations)
       #expect(Set(migrations.map(\.domain)) == ["ldom01", "ldom02"])
       for migration in migrations {

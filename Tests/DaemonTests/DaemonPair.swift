@@ -79,6 +79,7 @@ final class DaemonPair: @unchecked Sendable {
   @discardableResult
   func waitUntil(
     _ what: String, timeout: Double = 60,
+    hopeless: (DatacenterSnapshot?, DatacenterSnapshot?) -> Bool = { _, _ in false },
     _ done: (DatacenterSnapshot?, DatacenterSnapshot?) -> Bool
   ) async throws -> (DatacenterSnapshot?, DatacenterSnapshot?) {
     let deadline = Date().addingTimeInterval(timeout)
@@ -90,10 +91,13 @@ final class DaemonPair: @unchecked Sendable {
       reports += stateA.reports + stateB.reports
       events += stateA.events + stateB.events
       if done(latest.0, latest.1) { return latest }
+      // What can no longer come fails the test now, not at the timeout.
+      if hopeless(latest.0, latest.1) { break }
       try await Task.sleep(for: .milliseconds(50))
     } while Date() < deadline
+    let ending = Date() < deadline ? "gave up" : "timed out after \(timeout) s"
     throw CommandTimedOut(
-      description: "timed out after \(timeout) s waiting for \(what); \(hosts.a) logged "
+      description: "\(ending) waiting for \(what); \(hosts.a) logged "
         + "\(a.lines.suffix(15)), \(hosts.b) logged \(b.lines.suffix(15))")
   }
 

@@ -33,9 +33,10 @@ public enum Soak {
     public var hotSetOnly: Bool
     /// Page channels of every migration; nil draws 1 to ``drawnChannels`` per migration.
     public var channels: Int?
-    /// Called after each tenth of the migrations has started, with the report so far and the
-    /// process's resident memory then (a long run says how far it is).
-    public var progress: (@Sendable (Report, _ resident: UInt64?) -> Void)?
+    /// Called after each tenth of the migrations has started, with the report so far, the
+    /// process's resident memory then and the bytes of guest pages with storage on both hosts
+    /// (a long run says how far it is, and how much of its memory the guests fill).
+    public var progress: (@Sendable (Report, _ resident: UInt64?, _ guest: UInt64) -> Void)?
 
     public init(
       migrations: Int, seed: UInt64 = 1, populateMemory: Bool = true,
@@ -255,7 +256,7 @@ extension Soak {
           if let progress = options.progress, options.migrations >= 10,
             report.started % (options.migrations / 10) == 0
           {
-            progress(report, Soak.residentBytes())
+            progress(report, Soak.residentBytes(), guestBytes())
           }
           if report.started == (options.migrations + 1) / 2 {
             settleGuests()

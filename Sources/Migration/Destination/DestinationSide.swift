@@ -136,12 +136,19 @@ public final class DestinationSide {
       let pageArrival = nextPageArrival(by: now)
       let due = delayed.map { $0.time <= now ? $0.time : nil } ?? nil
       let closed = pageStreams.first { $0.channel.closure != nil }?.channel
-      if let arrival, arrival <= min(due ?? .infinity, pageArrival ?? .infinity),
+      // A keepalive is due in the time order of the frames: a destination working through a
+      // backlog still tells the source it is alive each second of it, or the source would
+      // hear nothing until the backlog is gone and give up on a target that is only behind.
+      let keepalive =
+        state == .awaitingHello
+        ? nil : lastSent + MigrationTiming.keepaliveInterval
+      let beforeArrivals = min(due ?? .infinity, keepalive ?? .infinity)
+      if let arrival, arrival <= min(beforeArrivals, pageArrival ?? .infinity),
         let (frame, at) = channel.receive(by: now)
       {
         clock = max(clock, at)
         receive(frame)
-      } else if let pageArrival, pageArrival <= (due ?? .infinity) {
+      } else if let pageArrival, pageArrival <= beforeArrivals {
         receivePages(by: now)
       } else if let due, let action = delayed?.action {
         clock = max(clock, due)
