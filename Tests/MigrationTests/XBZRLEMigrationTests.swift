@@ -60,6 +60,8 @@ import Testing
     #expect(run.deliveredAsAtSuspension)
     let migration = run.migration
     #expect(migration.passes.count >= 2)
+    // Kept among the finished for its figures, it let go of its cache (and all else it held).
+    #expect(migration.holdsNothing)
     let figures = try #require(migration.statistics.xbzrle)
     #expect(figures.cacheBytes == test.cache)
     // A database's stores change a few lines of each page it writes.

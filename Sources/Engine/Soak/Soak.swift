@@ -620,6 +620,9 @@ extension Soak {
       {
         violation("nothing migrates, but \(held.connections) connections are still open")
       }
+      for side in datacenter.finished where !side.holdsNothing {
+        violation("\(side.id) ended but still holds what it had for sending")
+      }
       for (index, host) in datacenter.hosts.prefix(2).enumerated() {
         var residents: [String] = []
         let manager = datacenter.managers[index]

@@ -246,7 +246,18 @@ extension SourceSide {
     pending = DirtyBitmap(pageCount: 0)
     cpuState = []
     onPhaseFinished = nil
+    openPageChannel = nil
     compressor = nil
+    // The manager keeps the last finished migrations for their figures: what they held for
+    // sending (the XBZRLE cache is up to 4 GiB) goes now, not when they fall off that list.
+    xbzrleCache = nil
+  }
+
+  /// Whether an ended migration let go of everything it held for sending: the domain and its
+  /// memory, the connections, the dirty log, the compressor and the XBZRLE cache.
+  public var holdsNothing: Bool {
+    domain == nil && channel == nil && pageStreams.isEmpty && pending.pageCount == 0
+      && cpuState.isEmpty && compressor == nil && xbzrleCache == nil && openPageChannel == nil
   }
 
   func emitEvent(_ detail: MigrationEvent.Detail) {

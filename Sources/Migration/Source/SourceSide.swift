@@ -101,6 +101,8 @@ public final class SourceSide {
   var pageStreams: [SourcePageStream] = []
   /// Whether the page channels' CHANNEL-SYNC of the final copy went out.
   var finalSyncSent = false
+  /// Bytes sent when pages last went on leaving, and when (for ``lastSignOfLife``).
+  var pagesTaken: (bytes: UInt64, time: Double?) = (0, nil)
   /// The pages sent again, as sent, once the hello agreed on XBZRLE for a live migration.
   var xbzrleCache: XBZRLECache?
   /// Opens another connection to the target's manager, for a page channel; nil when it
@@ -244,8 +246,7 @@ public final class SourceSide {
     }
     if let channel, channel.closure == nil, conversation != .ended {
       offer(lastSent + MigrationTiming.keepaliveInterval, .keepalive)
-      let heard = channel.lastActivity(by: now) ?? connectedAt
-      offer(heard + MigrationTiming.peerTimeout, .timedOut)
+      offer(lastSignOfLife(channel, by: now) + MigrationTiming.peerTimeout, .timedOut)
     }
     if let channel, channel.closure != nil, conversation != .ended {
       offer(min(now, max(clock, channel.closedAt ?? clock)), .timedOut)
@@ -254,6 +255,22 @@ public final class SourceSide {
       offer(min(now, max(clock, closed.closedAt ?? clock)), .timedOut)
     }
     return best
+  }
+
+  /// When the target last showed it is alive: a frame from it, or a batch's worth of pages
+  /// taken since the last such sign. A connection's buffers stop taking pages within a few MiB
+  /// of a peer that stopped reading, so pages that keep leaving show a target that reads them,
+  /// while its keepalives, behind a busy connection's writes on a loaded machine, can come
+  /// seconds late (5 s was seen with both cores oversubscribed). Keepalives and other small
+  /// frames leaving show nothing: a buffer takes them long after the link is gone.
+  func lastSignOfLife(_ channel: MigrationChannel, by now: Double) -> Double {
+    let heard = channel.lastActivity(by: now) ?? connectedAt
+    let departures = ([channel] + pageStreams.map(\.channel)).map { $0.departed(by: now) }
+    let bytes = departures.reduce(0) { $0 + $1.bytes }
+    if bytes >= pagesTaken.bytes + UInt64(MigrationTiming.batchPages * GuestMemory.pageSize) {
+      pagesTaken = (bytes, departures.map(\.time).max() ?? now)
+    }
+    return max(heard, pagesTaken.time ?? connectedAt)
   }
 
   func perform(_ action: TimerAction, until now: Double) {
