@@ -265,10 +265,14 @@ public final class SourceSide {
   /// frames leaving show nothing: a buffer takes them long after the link is gone.
   func lastSignOfLife(_ channel: MigrationChannel, by now: Double) -> Double {
     let heard = channel.lastActivity(by: now) ?? connectedAt
-    let departures = ([channel] + pageStreams.map(\.channel)).map { $0.departed(by: now) }
-    let bytes = departures.reduce(0) { $0 + $1.bytes }
+    var (bytes, latest) = channel.departed(by: now)
+    for stream in pageStreams {
+      let departed = stream.channel.departed(by: now)
+      bytes += departed.bytes
+      latest = max(latest, departed.time)
+    }
     if bytes >= pagesTaken.bytes + UInt64(MigrationTiming.batchPages * GuestMemory.pageSize) {
-      pagesTaken = (bytes, departures.map(\.time).max() ?? now)
+      pagesTaken = (bytes, latest)
     }
     return max(heard, pagesTaken.time ?? connectedAt)
   }
