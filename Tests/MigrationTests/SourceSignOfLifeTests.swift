@@ -1,0 +1,45 @@
+import Engine
+import Migration
+import TestSupport
+import Testing
+
+/// A source whose pages go on leaving does not give up on a target it hears nothing from: a
+/// connection's buffers take pages only while the peer reads them.
+@Suite struct SourceSignOfLifeTests {
+  typealias H = MigrationHarness
+
+  @Test func aTargetTakingPagesIsNotGivenUpThoughItSaysNothing() throws {
+    let datacenter = try H.builtin()
+    let source = try #require(datacenter.host(named: "sparc-t4-a"))
+    let target = try #require(datacenter.host(named: "sparc-t4-b"))
+    // 10 MB/s: ldom01's first pass lasts well past the source's 5 s timeout.
+    let link = InProcessLink(bytesPerSecond: 10e6, latency: 0.001)
+    let (ours, theirs) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    let side = SourceSide(
+      id: MigrationID(1), request: H.request("ldom01"), host: source, channel: ours,
+      settings: EngineSettings(), now: 0, emit: { _ in })
+    let destination = DestinationSide(
+      host: target, channel: theirs, token: 1,
+      policy: DestinationPolicy(hostHasDomain: { target.domain(named: $0) != nil }), now: 0,
+      emit: { _ in })
+    var time = 0.0
+    func step(destinationToo: Bool) {
+      time += 0.01
+      link.pump(until: time)
+      if destinationToo { destination.step(until: time) }
+      link.pump(until: time)
+      side.step(until: time)
+    }
+    for _ in 0..<1000 where side.phase != .stateTransfer && side.outcome == nil {
+      step(destinationToo: true)
+    }
+    #expect(side.phase == .stateTransfer)
+    let heard = try #require(ours.lastActivity(by: time))
+    // From now on the target says nothing (its process stalled, its frames stuck behind the
+    // pages), while the link goes on taking pages for 8 s.
+    for _ in 0..<800 { step(destinationToo: false) }
+    #expect(time - heard > MigrationTiming.peerTimeout + 2)
+    #expect(ours.departed(by: time).time > time - 1)
+    #expect(side.outcome == nil, "\(String(describing: side.outcome))")
+  }
+}
