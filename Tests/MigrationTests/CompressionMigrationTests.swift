@@ -101,11 +101,7 @@ import Testing
     Datacenter, MigrationID, HostSnapshot
   ) {
     let datacenter = try Self.datacenter(codec)
-    let before = try #require(datacenter.host(named: "sparc-t4-b")).snapshot()
-    let id = try datacenter.startMigration(H.request("ldom01"))
-    #expect(H.advance(datacenter, id, to: .stateTransfer, step: 0.001))
-    let channel = try #require(datacenter.migration(id)?.channel)
-    channel.send(frame, at: datacenter.now)
+    let (id, before) = try H.inject(frame, into: datacenter)
     return (datacenter, id, before)
   }
 

@@ -52,6 +52,25 @@ public enum MigrationHarness {
     return !migration.isFinished && migration.phase == phase
   }
 
+  /// Starts ldom01 on `datacenter` to pass 1 and puts `frame` on the wire in the source's
+  /// place; returns the migration and the target host as it was before it began.
+  public static func inject(_ frame: [UInt8], into datacenter: Datacenter) throws -> (
+    MigrationID, HostSnapshot
+  ) {
+    guard let target = datacenter.host(named: "sparc-t4-b") else {
+      throw HarnessError("no host sparc-t4-b")
+    }
+    let before = target.snapshot()
+    let id = try datacenter.startMigration(request("ldom01"))
+    guard advance(datacenter, id, to: .stateTransfer, step: 0.001),
+      let channel = datacenter.migration(id)?.channel
+    else {
+      throw HarnessError("ldom01 never reached phase 3 with its connection open")
+    }
+    channel.send(frame, at: datacenter.now)
+    return (id, before)
+  }
+
   /// What ``migrateImaging(_:_:as:)`` saw.
   public struct ImagedMigration {
     public let migration: SourceSide
