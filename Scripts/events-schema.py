@@ -74,7 +74,7 @@ KINDS = {
     "throttled": ({"throttle": {"type": "number", "minimum": 0, "maximum": 1},
                    "dirtyRate": rate, "throughput": rate}, {}),
     "downtime-over-limit": ({"downtime": seconds, "limit": seconds,
-                             "reason": enum(["pass-limit", "throughput"])}, {}),
+                             "reason": enum(["pass-limit", "throughput", "verification"])}, {}),
     "suspended": ({"dirtyPages": count, "vcpus": count}, {}),
     "hand-off-requested": ({"digest": digest}, {}),
     "digests-matched": ({"digest": digest}, {}),

@@ -68,6 +68,33 @@ extension Daemons {
       }
     }
 
+    /// Between daemons the downtime is the wall clock's, and comparing the digests of 512 MiB
+    /// on both sides takes far longer than a 20 ms limit while the last few pages take far less:
+    /// the over-limit event names the digests, not a link that fell short.
+    @Test func aDowntimeSpentOnTheDigestsIsSaidToBe() async throws {
+      let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ldm-verification-\(getpid())-\(UUID().uuidString)")
+      defer { try? FileManager.default.removeItem(at: folder) }
+      var scenario = TwoHostScenario()
+      scenario.memory = "512M"
+      let path = try Self.scenario(scenario, in: folder)
+      let yaml = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+        of: "\nhosts:\n", with: "\nmigration: { downtime-limit: 20ms }\nhosts:\n")
+      try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+      let pair = try await DaemonPair(label: "verification", scenario: path)
+      pair.linkA.send(.migrate(Self.request("ldom01"), ticket: 1))
+      let (a, _) = try await pair.waitUntil("ldom01 active on sparc-t4-b", timeout: 300) { a, b in
+        pair.domain("ldom01", in: b) == "active -n----" && pair.domain("ldom01", in: a) == nil
+      }
+      #expect(a?.migrations.first?.outcome == .completed)
+      let reasons = pair.events.compactMap { event -> OverLimitReason? in
+        guard event.host == "sparc-t4-a", case .downtimeOverLimit(_, _, let reason) = event.detail
+        else { return nil }
+        return reason
+      }
+      #expect(reasons == [.verification], "\(reasons)")
+    }
+
     @Test func aCancelIsRefusedOnTheTargetAndDoneOnTheSource() async throws {
       let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("ldm-cancel-\(getpid())-\(UUID().uuidString)")

@@ -61,6 +61,12 @@ extension MigrationEvent {
           "downtime \(Units.formatDuration(expected)) was over the"
           + " \(Units.formatDuration(limit)) limit: this migration's share of the link fell"
           + " short"
+      case .verification:
+        return
+          "downtime \(Units.formatDuration(expected)) was over the"
+          + " \(Units.formatDuration(limit)) limit: most of it went to comparing the memory"
+          + " digests (SHA-256 of the domain's memory on each side) and resuming the target,"
+          + " after the last pages had left"
       }
     case .suspended(let pages, let vcpus):
       return "suspended: \(pages) dirty pages and the CPU state of \(vcpus) vCPU to send"

@@ -147,6 +147,9 @@ public enum OverLimitReason: String, Sendable, Equatable, Codable {
   case passLimit = "pass-limit"
   /// Its throughput (its share of a busy link) is too small for the rest to fit.
   case throughput
+  /// Most of it went to comparing the memory digests and resuming the target, after the last
+  /// pages had left (the wall clock's downtime between daemons: hashing gigabytes takes time).
+  case verification
 }
 
 /// Why the destination destroyed its half of a migration.

@@ -103,8 +103,11 @@ extension SourceSide {
     if !announcedOverLimit, let downtime = statistics.actualDowntime,
       downtime > settings.downtimeLimit
     {
-      emitEvent(
-        .downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: .throughput))
+      // Over daemons the clock is the wall's, and hashing a large domain's memory on both
+      // sides can take longer than its last pages did: the reason names what took the time.
+      let lastCopy = (handOffStartTime ?? clock) - (suspendTime ?? clock)
+      let reason: OverLimitReason = downtime - lastCopy > lastCopy ? .verification : .throughput
+      emitEvent(.downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: reason))
     }
     emitEvent(
       .completed(

@@ -113,6 +113,7 @@ extension SourceSide {
       }
       if cpuStatesSent == cpuState.count, channel.isWritable {
         let started = ContinuousClock.now
+        handOffStartTime = clock
         // A cold migration carries no run-time state: only a live one's memory is compared.
         let digest = MigrationDigest.sha256(isLive ? domain?.memory : nil, cpuState: cpuState)
         verificationWallTime += (ContinuousClock.now - started).inSeconds

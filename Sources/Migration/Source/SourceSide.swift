@@ -87,6 +87,9 @@ public final class SourceSide {
   var passPages = 0
   var passEndThreshold: UInt64?
   var suspendTime: Double?
+  /// When the last pages and CPU state had been handed to the channel and the digest began:
+  /// what the downtime spent after it went to verification and the target's resume.
+  var handOffStartTime: Double?
   var cpuState: [[UInt8]] = []
   var cpuStatesSent = 0
   var handOffThreshold: UInt64?
