@@ -110,6 +110,7 @@ let package = Package(
       name: "MigrationTests",
       dependencies: [
         "Hypervisor", "Migration", "Engine", "LdmCommands", "TestSupport", "Compression",
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(
       name: "LdmCommandsTests",

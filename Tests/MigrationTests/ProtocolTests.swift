@@ -230,13 +230,13 @@ import Testing
     datacenter.advance(by: 0.01)
     let answer = try #require(caller.receive(by: datacenter.now))
     #expect(
-      try MessageCodec.decode(frame: answer.frame) == .error(.versionMismatch(supported: 1...1)))
+      try MessageCodec.decode(frame: answer.frame) == .error(.versionMismatch(supported: 1...2)))
     #expect(caller.closure == .peer || caller.receive(by: datacenter.now) == nil)
     #expect(
       datacenter.recentEvents.contains {
         $0.kind == .peerRefused
           && $0.message
-            == "refused elsewhere: protocol versions 7...9 and 1...1 have none in common"
+            == "refused elsewhere: protocol versions 7...9 and 1...2 have none in common"
       })
   }
 

@@ -27,6 +27,8 @@ public final class DestinationSide {
   /// Wall-clock seconds spent computing the digest of what arrived (the benchmark reports it
   /// apart from moving pages).
   public internal(set) var verificationWallTime = 0.0
+  /// The version this side chose from the source's HELLO: it says how the digest is computed.
+  var protocolVersion = ProtocolVersion.supported.lowerBound
   /// Names this half for a recovery query.
   public let token: UInt64
   /// The next allocation for the incoming domain fails (target-oom).
@@ -313,6 +315,7 @@ public final class DestinationSide {
       send(.error(.versionMismatch(supported: ProtocolVersion.supported)))
       return end()
     }
+    protocolVersion = version
     guard hello.targetHost == host.name else {
       send(.error(.targetRefused("this is \(host.name), not \(hello.targetHost)")))
       return end()
@@ -427,7 +430,8 @@ public final class DestinationSide {
     }
     let states = (0..<expectedVCPUs).map { cpuStates[$0]! }
     let started = ContinuousClock.now
-    let digest = MigrationDigest.sha256(isLive ? target.memory : nil, cpuState: states)
+    let digest = MigrationDigest.sha256(
+      isLive ? target.memory : nil, cpuState: states, version: protocolVersion)
     verificationWallTime += (ContinuousClock.now - started).inSeconds
     guard digest == request.digest else {
       send(.error(.digestMismatch(target: digest)))

@@ -1,8 +1,9 @@
 /// The protocol's versions and limits (docs/protocol.md).
 public enum ProtocolVersion {
   /// Versions this build speaks. A peer whose range does not overlap is refused with
-  /// ``PeerError/versionMismatch(supported:)``.
-  public static let supported: ClosedRange<Int> = 1...1
+  /// ``PeerError/versionMismatch(supported:)``. Version 2 changed only how the HAND-OFF
+  /// digest is computed (``MigrationDigest``): striped, on every core.
+  public static let supported: ClosedRange<Int> = 1...2
   /// `LDMM`: the first four bytes of a hello, so that a stray client is told apart at once.
   public static let magic: UInt32 = 0x4C44_4D4D
 

@@ -107,7 +107,8 @@ extension SourceSide {
       // sides can take longer than its last pages did: the reason names what took the time.
       let lastCopy = (handOffStartTime ?? clock) - (suspendTime ?? clock)
       let reason: OverLimitReason = downtime - lastCopy > lastCopy ? .verification : .throughput
-      emitEvent(.downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: reason))
+      emitEvent(
+        .downtimeOverLimit(expected: downtime, limit: settings.downtimeLimit, reason: reason))
     }
     emitEvent(
       .completed(

@@ -115,7 +115,8 @@ extension SourceSide {
         let started = ContinuousClock.now
         handOffStartTime = clock
         // A cold migration carries no run-time state: only a live one's memory is compared.
-        let digest = MigrationDigest.sha256(isLive ? domain?.memory : nil, cpuState: cpuState)
+        let digest = MigrationDigest.sha256(
+          isLive ? domain?.memory : nil, cpuState: cpuState, version: protocolVersion)
         verificationWallTime += (ContinuousClock.now - started).inSeconds
         sourceDigest = digest
         statistics.sourceDigest = MigrationDigest.hex(digest)

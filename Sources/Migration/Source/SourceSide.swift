@@ -87,6 +87,8 @@ public final class SourceSide {
   var passPages = 0
   var passEndThreshold: UInt64?
   var suspendTime: Double?
+  /// The version HELLO-ACCEPTED chose: it says how the hand-off digest is computed.
+  var protocolVersion = ProtocolVersion.supported.lowerBound
   /// When the last pages and CPU state had been handed to the channel and the digest began:
   /// what the downtime spent after it went to verification and the target's resume.
   var handOffStartTime: Double?
@@ -328,6 +330,7 @@ public final class SourceSide {
           "HELLO-ACCEPTED chose version \(accepted.version), which this side does not speak")
         return
       }
+      protocolVersion = accepted.version
       guard let codec = CompressionCodec(protocolCode: accepted.codec),
         offeredCodecs.contains(codec)
       else {
