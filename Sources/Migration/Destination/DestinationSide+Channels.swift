@@ -233,6 +233,7 @@ extension DestinationSide {
         return violation(error.reason)
       }
     }
+    if pass == 0 { hashIfComplete() }
     if let held = heldMessage, allChannelsSynced(pass) {
       heldMessage = nil
       handle(held)
