@@ -27,7 +27,7 @@ public enum MigrationDigest {
       var size = UInt64(memory.pageCount).littleEndian
       withUnsafeBytes(of: &size) { hasher.update(bufferPointer: $0) }
       if version >= 2 {
-        for digest in stripeDigests(memory) { hasher.update(data: digest) }
+        hasher.update(data: stripeDigests(memory))
       } else {
         hashPages(0..<memory.pageCount, of: memory, into: &hasher)
       }
@@ -40,23 +40,22 @@ public enum MigrationDigest {
     return Array(hasher.finalize())
   }
 
-  /// Each stripe's SHA-256, in stripe order. The memory is only read meanwhile: the caller's
-  /// thread (the engine's, where the guests run) waits for the pool's threads.
-  static func stripeDigests(_ memory: GuestMemory) -> [[UInt8]] {
+  /// Each stripe's SHA-256, one after the other in stripe order. The memory is only read
+  /// meanwhile: the caller's thread (the engine's, where the guests run) waits for the pool's.
+  static func stripeDigests(_ memory: GuestMemory) -> [UInt8] {
     let pages = memory.pageCount
-    let ranges = (0..<stripes).map { stripe in
-      (pages * stripe / stripes)..<(pages * (stripe + 1) / stripes)
-    }
-    let digestBytes = SHA256.byteCount
-    var digests = [UInt8](repeating: 0, count: stripes * digestBytes)
-    digests.withUnsafeMutableBufferPointer { all in
-      let output = StripeOutput(base: all.baseAddress!)
+    let size = SHA256.byteCount
+    var digests = [UInt8](repeating: 0, count: stripes * size)
+    digests.withUnsafeMutableBytes { output in
+      // Each stripe writes only its own bytes of the output.
       let hash = { (stripe: Int) in
         var hasher = SHA256()
-        hashPages(ranges[stripe], of: memory, into: &hasher)
-        // Each stripe writes its own 32 bytes of the output.
-        for (offset, byte) in hasher.finalize().enumerated() {
-          output.base[stripe * digestBytes + offset] = byte
+        hashPages(
+          (pages * stripe / stripes)..<(pages * (stripe + 1) / stripes), of: memory,
+          into: &hasher)
+        hasher.finalize().withUnsafeBytes { digest in
+          UnsafeMutableRawBufferPointer(rebasing: output[stripe * size..<(stripe + 1) * size])
+            .copyMemory(from: digest)
         }
       }
       if pages >= parallelFromPages {
@@ -65,7 +64,7 @@ public enum MigrationDigest {
         for stripe in 0..<stripes { hash(stripe) }
       }
     }
-    return (0..<stripes).map { Array(digests[$0 * digestBytes..<($0 + 1) * digestBytes]) }
+    return digests
   }
 
   /// Index and bytes of every non-zero page of `range`, in order.
@@ -79,11 +78,6 @@ public enum MigrationDigest {
       hasher.update(
         bufferPointer: UnsafeRawBufferPointer(start: bytes, count: GuestMemory.pageSize))
     }
-  }
-
-  /// Where the stripes' digests go; each thread writes only its stripe's bytes.
-  private struct StripeOutput: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
   }
 
   /// Lower-case hex, as digests are shown.
