@@ -71,11 +71,11 @@ extension EngineBenchmark {
     guard let half = datacenter.manager(named: request.targetHost)?.incoming.first else {
       throw HypervisorError("benchmark migration has no destination")
     }
-    let cpuStart = processCPUSeconds()
+    let cpuStart = ProcessCPU.seconds()
     let start = ContinuousClock.now
     datacenter.advance(until: { datacenter.migration(id)!.isFinished })
     let elapsed = seconds(since: start)
-    let cpu = processCPUSeconds() - cpuStart
+    let cpu = ProcessCPU.seconds() - cpuStart
     let migration = datacenter.migration(id)!
     guard migration.outcome == .completed else {
       throw HypervisorError(
@@ -85,23 +85,13 @@ extension EngineBenchmark {
     guard (migration.statistics.channels?.count ?? 1) == channels else {
       throw HypervisorError("benchmark migration was not granted \(channels) channels")
     }
-    // Both sides' digests are reported apart: they verify, they do not move pages.
+    // Both sides' digests are reported apart: they verify, they do not move pages. Their
+    // stripes are hashed on every core, so their CPU time is more than their wall time.
     let digests = migration.verificationWallTime + half.verificationWallTime
+    let digestsCPU = migration.verificationCPUTime + half.verificationCPUTime
     let moving = max(elapsed - digests, 1e-9)
     return ChannelRun(
       codec: codec.rawValue, channels: channels, seconds: moving,
-      bytesPerSecond: Double(bytes) / moving, cores: max(cpu - digests, 0) / moving)
-  }
-
-  /// User and system CPU time of the whole process so far, every thread counted.
-  static func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-      getrusage(RUSAGE_SELF.rawValue, &usage)
-    #else
-      getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+      bytesPerSecond: Double(bytes) / moving, cores: max(cpu - digestsCPU, 0) / moving)
   }
 }

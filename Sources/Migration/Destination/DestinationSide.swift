@@ -27,6 +27,8 @@ public final class DestinationSide {
   /// Wall-clock seconds spent computing the digest of what arrived (the benchmark reports it
   /// apart from moving pages).
   public internal(set) var verificationWallTime = 0.0
+  /// CPU seconds of the process meanwhile: the digest's stripes are hashed on every core.
+  public internal(set) var verificationCPUTime = 0.0
   /// The version this side chose from the source's HELLO: it says how the digest is computed.
   var protocolVersion = ProtocolVersion.supported.lowerBound
   /// Names this half for a recovery query.
@@ -442,7 +444,11 @@ public final class DestinationSide {
   private func digest() -> [UInt8] {
     let states = (0..<expectedVCPUs).map { cpuStates[$0]! }
     let started = ContinuousClock.now
-    defer { verificationWallTime += (ContinuousClock.now - started).inSeconds }
+    let startedCPU = ProcessCPU.seconds()
+    defer {
+      verificationWallTime += (ContinuousClock.now - started).inSeconds
+      verificationCPUTime += ProcessCPU.seconds() - startedCPU
+    }
     return MigrationDigest.sha256(
       isLive ? target?.memory : nil, cpuState: states, version: protocolVersion)
   }

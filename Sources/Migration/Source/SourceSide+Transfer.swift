@@ -113,11 +113,13 @@ extension SourceSide {
       }
       if cpuStatesSent == cpuState.count, channel.isWritable {
         let started = ContinuousClock.now
+        let startedCPU = ProcessCPU.seconds()
         handOffStartTime = clock
         // A cold migration carries no run-time state: only a live one's memory is compared.
         let digest = MigrationDigest.sha256(
           isLive ? domain?.memory : nil, cpuState: cpuState, version: protocolVersion)
         verificationWallTime += (ContinuousClock.now - started).inSeconds
+        verificationCPUTime += ProcessCPU.seconds() - startedCPU
         sourceDigest = digest
         statistics.sourceDigest = MigrationDigest.hex(digest)
         send(

@@ -36,6 +36,8 @@ public final class SourceSide {
   /// Wall-clock seconds spent moving pages in phases 3 and 4, and computing the digest.
   public internal(set) var transferWallTime = 0.0
   public internal(set) var verificationWallTime = 0.0
+  /// CPU seconds of the process meanwhile: the digest's stripes are hashed on every core.
+  public internal(set) var verificationCPUTime = 0.0
   /// What the destination calls its half, for a recovery query after a lost acknowledgement.
   public internal(set) var token: UInt64?
 
