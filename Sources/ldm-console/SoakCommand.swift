@@ -46,7 +46,10 @@ struct SoakCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
-  @Flag(help: "Say on standard error how far the run is, after each tenth of the migrations.")
+  @Flag(
+    help: ArgumentHelp(
+      "Say on standard error how far the run is, after each tenth of the migrations, and each"
+        + " of the first 50 broken invariants when it is found."))
   var progress = false
 
   func validate() throws {
@@ -78,6 +81,10 @@ struct SoakCommand: ParsableCommand {
               + " \(elapsed) s, \(report.completed) completed, resident"
               + " \(resident.map(mebibytes) ?? "unknown") (guest pages \(mebibytes(guest))),"
               + " \(report.violationCount) invariant violations\n").utf8))
+      }
+      options.violationFound = { line in
+        FileHandle.standardError.write(
+          Data("ldm-console soak: invariant broken: \(line)\n".utf8))
       }
     }
     let report = try Soak.run(options)

@@ -105,7 +105,11 @@ import Testing
   /// The checks catch a broken world: a domain that vanishes behind the soak's back, and a
   /// half-made target that no migration owns.
   @Test func brokenWorldIsReported() throws {
-    var runner = try Soak.Runner(Soak.Options(migrations: 0, populateMemory: false))
+    // Each broken invariant is also told as it is found (`soak --progress`).
+    let told = Mutex<[String]>([])
+    var options = Soak.Options(migrations: 0, populateMemory: false)
+    options.violationFound = { line in told.withLock { $0.append(line) } }
+    var runner = try Soak.Runner(options)
     runner.checkWorld()
     #expect(runner.report.violations == [])
     try runner.datacenter.hosts[0].destroyDomain("ldom01")
@@ -117,5 +121,6 @@ import Testing
     runner.checkWorld()
     #expect(runner.report.violations.contains { $0.contains("half-made target stray") })
     #expect(!runner.report.passed)
+    #expect(told.withLock { $0 } == runner.report.violations)
   }
 }

@@ -37,6 +37,9 @@ public enum Soak {
     /// process's resident memory then and the bytes of guest pages with storage on both hosts
     /// (a long run says how far it is, and how much of its memory the guests fill).
     public var progress: (@Sendable (Report, _ resident: UInt64?, _ guest: UInt64) -> Void)?
+    /// Called with each of the first 50 broken invariants as it is found, in the words the
+    /// report keeps (a long run need not end before it says what went wrong).
+    public var violationFound: (@Sendable (String) -> Void)?
 
     public init(
       migrations: Int, seed: UInt64 = 1, populateMemory: Bool = true,
@@ -667,8 +670,9 @@ extension Soak {
     mutating func violation(_ text: String) {
       report.violationCount += 1
       if report.violations.count < 50 {
-        report.violations.append(
-          "step \(step), t=\(Units.formatDuration(datacenter.now)): \(text)")
+        let line = "step \(step), t=\(Units.formatDuration(datacenter.now)): \(text)"
+        report.violations.append(line)
+        options.violationFound?(line)
       }
     }
 
