@@ -121,7 +121,7 @@ extension SourceSide {
 
   /// Ends the migration in failure: the source resumes and the destination is told.
   func fail(_ failure: MigrationFailure) {
-    if allStateSent {
+    if allStateSent || handOffSent {
       return failAwaitingAcknowledgement(failure)
     }
     rollBack()

@@ -42,7 +42,14 @@ public final class SourceSide {
   public internal(set) var token: UInt64?
 
   /// Whether hand-off has started: from then on the migration cannot be cancelled.
-  public var isHandingOff: Bool { phase == .handOff && outcome == nil }
+  /// Whether the migration can only complete, or wait with the error flag for the target's
+  /// word: from the moment HAND-OFF is handed to the connection, not only once it has left.
+  /// Whatever this side does next, a written HAND-OFF may still reach the target (a closed
+  /// connection delivers what was written before it), which then resumes the domain: a cancel
+  /// or a roll-back then would leave the guest running on both hosts.
+  public var isHandingOff: Bool { (phase == .handOff || handOffSent) && outcome == nil }
+  /// HAND-OFF was written (its digest is computed just before).
+  var handOffSent: Bool { sourceDigest != nil }
   public var isFinished: Bool { outcome != nil }
 
   let host: Host
