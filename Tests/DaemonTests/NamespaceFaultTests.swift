@@ -174,6 +174,11 @@ extension Daemons {
         .a, ["ldm migrate -p \(daemons.password) ldom01 root@sparc-t4-b"], events: events)
       defer { run.stop() }
       try daemons.waitForLog(.a, timeout: 300) { $0.contains("ldom01 migration complete") }
+      // The events reach the run's file over its control connection, after the daemon's log.
+      try daemons.waitUntil("the completion in the run's events file") {
+        let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+        return text.contains(#""kind":"completed""#)
+      }
       let passes = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
         .filter { $0.contains(#""kind":"pass-finished""#) }
       let first = try #require(passes.first.map(String.init))
