@@ -41,9 +41,9 @@ public final class SourceSide {
   /// What the destination calls its half, for a recovery query after a lost acknowledgement.
   public internal(set) var token: UInt64?
 
-  /// Whether hand-off has started: from then on the migration cannot be cancelled.
-  /// Whether the migration can only complete, or wait with the error flag for the target's
-  /// word: from the moment HAND-OFF is handed to the connection, not only once it has left.
+  /// Whether hand-off has started, so that the migration cannot be cancelled and can only
+  /// complete or wait with the error flag for the target's word: from the moment HAND-OFF is
+  /// handed to the connection, not only once it has left.
   /// Whatever this side does next, a written HAND-OFF may still reach the target (a closed
   /// connection delivers what was written before it), which then resumes the domain: a cancel
   /// or a roll-back then would leave the guest running on both hosts.
