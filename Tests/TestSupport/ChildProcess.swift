@@ -11,6 +11,8 @@ public final class ChildProcess: @unchecked Sendable {
   private var received: [String] = []
   private var partial = ""
   private var stopped = false
+  /// The end of the command's output was read: every line it printed is in `received`.
+  private var outputEnded = false
   /// What the command is, for messages.
   public let label: String
 
@@ -31,6 +33,7 @@ public final class ChildProcess: @unchecked Sendable {
           self.lock.withLock {
             if !self.partial.isEmpty { self.received.append(self.partial) }
             self.partial = ""
+            self.outputEnded = true
           }
           return
         }
@@ -74,12 +77,18 @@ public final class ChildProcess: @unchecked Sendable {
   ) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
+      // Whether the output had ended is read before the lines, so that these are all of them.
+      let ended = lock.withLock { outputEnded }
       let seen = lines
       if let line = seen.dropFirst(after).first(where: predicate) { return line }
-      if !process.isRunning, seen.count == lines.count {
+      if ended {
+        // Its output ends as it exits; its status is known a moment later.
+        let reaped = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < reaped { usleep(10_000) }
+        let status = process.isRunning ? "still running" : "status \(process.terminationStatus)"
         throw CommandTimedOut(
-          description: "\(label) ended (status \(process.terminationStatus)) without the "
-            + "line awaited; it printed: \(seen)")
+          description: "\(label) ended its output (\(status)) without the line awaited;"
+            + " it printed: \(seen)")
       }
       usleep(10_000)
     } while Date() < deadline

@@ -86,7 +86,9 @@ enum CodeContent {
         continue
       }
       if shape & 0x18 != 0 {
-        let frame = UInt32(0x2000 - 176 - 16 * ((shape >> 5) & 15)) & 0x1FFF
+        // Typed step by step: as one expression of literals it took the type checker 5 s.
+        let slots = UInt32(truncatingIfNeeded: (shape >> 5) & 15)
+        let frame: UInt32 = (0x2000 - 176 - 16 * slots) & 0x1FFF
         position = put(0x9DE3_A000 | frame, page, position, words)
       }
       let body = position + 6 + Int((shape >> 9) % 96)

@@ -159,7 +159,10 @@ extension SourceSide {
           failures: [.unreachable(host: targetHostName)])
       ])
     }
-    if let stream = closedPageStream, channel?.closure == nil {
+    // A page connection that failed is the cause even when the main one is closed too: a
+    // target that loses a page connection ends the migration by closing the main one, and
+    // which of the two the source hears of first is a race.
+    if let stream = closedPageStream, channel?.closure == nil || channel?.closure == .peer {
       return fail(
         .channelLost(
           target: targetHostName, channel: stream.index, cause: stream.channel.closure ?? .reset))
