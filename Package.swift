@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // Guest memory is simulated byte for byte: the page loops must be optimised even in debug
@@ -145,3 +146,16 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// `Scripts/sanitize.sh thread` sets LDM_SANITIZER=thread: ThreadSanitizer instruments this
+// package's modules, and with them the packages' inlinable code compiled into them (most of
+// swift-collections, NIO's generic code). The packages' own objects are the ordinary build's,
+// reused, not compiled a second time: their locks are pthread's, which TSan's interceptors
+// see in any code. This takes more than half of the Swift compilation out of a TSan build.
+if ProcessInfo.processInfo.environment["LDM_SANITIZER"] == "thread" {
+  for target in package.targets where target.type != .system {
+    target.swiftSettings =
+      (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=thread", "-gline-tables-only"])]
+    target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=thread"])]
+  }
+}
