@@ -152,10 +152,22 @@ let package = Package(
 // swift-collections, NIO's generic code). The packages' own objects are the ordinary build's,
 // reused, not compiled a second time: their locks are pthread's, which TSan's interceptors
 // see in any code. This takes more than half of the Swift compilation out of a TSan build.
-if ProcessInfo.processInfo.environment["LDM_SANITIZER"] == "thread" {
+//
+// `Fuzz/build.sh` in the ordinary scratch directory (what CI does) sets LDM_SANITIZER=fuzzer:
+// libFuzzer's coverage and AddressSanitizer for this package's modules only, the packages'
+// objects again the ordinary build's. (In its own scratch directory it instruments everything,
+// libyaml included, from the command line.)
+let sanitizerFlags: [String: [String]] = [
+  "thread": ["-sanitize=thread", "-gline-tables-only"],
+  "fuzzer": ["-sanitize=fuzzer,address", "-gline-tables-only"],
+]
+if let sanitizer = ProcessInfo.processInfo.environment["LDM_SANITIZER"],
+  let flags = sanitizerFlags[sanitizer]
+{
   for target in package.targets where target.type != .system {
-    target.swiftSettings =
-      (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=thread", "-gline-tables-only"])]
-    target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=thread"])]
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(flags)]
+    if sanitizer == "thread" {
+      target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags(["-sanitize=thread"])]
+    }
   }
 }

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
-scratch=${FUZZ_SCRATCH:-.build-fuzz}
+# Where Fuzz/build.sh puts the fuzzers, whatever its scratch directory (FUZZ_SCRATCH).
+out=.build-fuzz
 targets=(ldm-command run-script scenario scenario-structure theme compression protocol)
 
 # FUZZ_PREBUILT=1: the targets are already built (.ci/run builds them beside the test run).
@@ -25,17 +26,17 @@ fuzz() {
   # New inputs go to a scratch directory: the committed corpus only changes by hand.
   local work
   work=$(mktemp -d)
-  local artifacts="$scratch/artifacts/$target/"
+  local artifacts="$out/artifacts/$target/"
   mkdir -p "$artifacts"
   local status=0
-  "$scratch/fuzzers/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "$out/fuzzers/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts" \
-    "$work" "Fuzz/corpus/$target" 2>"$scratch/artifacts/$target.log" || status=$?
+    "$work" "Fuzz/corpus/$target" 2>"$out/artifacts/$target.log" || status=$?
   rm -rf "$work"
   return $status
 }
 
-mkdir -p "$scratch/artifacts"
+mkdir -p "$out/artifacts"
 declare -A running=()
 status=0
 report() {
@@ -43,10 +44,10 @@ report() {
   unset "running[$pid]"
   if [ "$result" -eq 0 ]; then
     echo "fuzzed $target for ${seconds}s: $(grep -E '^stat::number_of_executed_units' \
-      "$scratch/artifacts/$target.log" | awk '{print $2}') inputs, no finding"
+      "$out/artifacts/$target.log" | awk '{print $2}') inputs, no finding"
   else
-    echo "Fuzz/ci.sh: $target failed; the input is in $scratch/artifacts/$target/, the log follows" >&2
-    tail -n 60 "$scratch/artifacts/$target.log" >&2
+    echo "Fuzz/ci.sh: $target failed; the input is in $out/artifacts/$target/, the log follows" >&2
+    tail -n 60 "$out/artifacts/$target.log" >&2
     status=1
   fi
 }
