@@ -11,7 +11,8 @@ seconds=${1:-30}
 out=.build-fuzz
 targets=(ldm-command run-script scenario scenario-structure theme compression protocol)
 
-# FUZZ_PREBUILT=1: the targets are already built (.ci/run builds them beside the test run).
+# FUZZ_PREBUILT=1: the targets are already built (.ci/run builds them first, in the test
+# build's scratch directory).
 if [ "${FUZZ_PREBUILT:-0}" != 1 ]; then Fuzz/build.sh "${targets[@]}"; fi
 
 # Swift's own crash backtracer would fight ASan over the dying process; ASan reports alone.
