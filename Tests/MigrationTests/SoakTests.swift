@@ -8,10 +8,10 @@ import Testing
 @Suite struct SoakTests {
   @Test(arguments: [UInt64(1), 2, 4])
   func smallSoakKeepsEveryInvariant(seed: UInt64) throws {
-    let report = try Soak.run(Soak.Options(migrations: 60, seed: seed, populateMemory: false))
+    let report = try Soak.run(Soak.Options(migrations: 40, seed: seed, populateMemory: false))
     #expect(report.violations == [])
     #expect(report.passed)
-    #expect(report.started == 60)
+    #expect(report.started == 40)
     // Every migration ended one way or another, and is counted once.
     #expect(
       report.completed + report.cancelled + report.failedByFault + report.refusedByPreCheck
@@ -39,7 +39,7 @@ import Testing
   /// `--progress`: told after each tenth of the migrations has started, with the counts so far.
   @Test func progressIsToldAfterEachTenth() throws {
     let told = Mutex<[Int]>([])
-    var options = Soak.Options(migrations: 30, seed: 5, populateMemory: false)
+    var options = Soak.Options(migrations: 20, seed: 5, populateMemory: false)
     options.progress = { report, resident, guest in
       told.withLock { $0.append(report.started) }
       #expect(resident != nil)
@@ -48,20 +48,20 @@ import Testing
     }
     let report = try Soak.run(options)
     #expect(report.passed)
-    #expect(told.withLock { $0 } == Array(stride(from: 3, through: 30, by: 3)))
+    #expect(told.withLock { $0 } == Array(stride(from: 2, through: 20, by: 2)))
   }
 
   /// `--channels N` fixes every migration's channels.
   @Test func fixedChannelsKeepEveryInvariant() throws {
     let report = try Soak.run(
-      Soak.Options(migrations: 20, seed: 3, populateMemory: true, channels: 3))
+      Soak.Options(migrations: 8, seed: 3, populateMemory: true, channels: 3))
     #expect(report.violations == [])
-    #expect(report.byChannels == ["3": 20])
+    #expect(report.byChannels == ["3": 8])
     #expect(report.completed > 0)
   }
 
   @Test func sameSeedSameRun() throws {
-    let options = Soak.Options(migrations: 25, seed: 7, populateMemory: false)
+    let options = Soak.Options(migrations: 10, seed: 7, populateMemory: false)
     let first = try Soak.run(options)
     let second = try Soak.run(options)
     var a = first
@@ -74,7 +74,7 @@ import Testing
 
   /// With real memory contents every completed live migration compares two digests.
   @Test func populatedMemoryMigrationsVerify() throws {
-    let report = try Soak.run(Soak.Options(migrations: 12, seed: 5, populateMemory: true))
+    let report = try Soak.run(Soak.Options(migrations: 6, seed: 5, populateMemory: true))
     #expect(report.violations == [])
     #expect(report.completed > 0)
     #expect(report.resident.start != nil)
@@ -84,9 +84,9 @@ import Testing
   /// Confined to their hot working sets, guests touch fewer pages than their cold writes
   /// would, and the invariants hold all the same.
   @Test func hotSetOnlyBoundsGuestMemory() throws {
-    let free = try Soak.run(Soak.Options(migrations: 30, seed: 4, populateMemory: false))
+    let free = try Soak.run(Soak.Options(migrations: 15, seed: 4, populateMemory: false))
     let confined = try Soak.run(
-      Soak.Options(migrations: 30, seed: 4, populateMemory: false, hotSetOnly: true))
+      Soak.Options(migrations: 15, seed: 4, populateMemory: false, hotSetOnly: true))
     #expect(confined.violations == [])
     let freeBytes = try #require(free.guestMemory.end)
     let confinedBytes = try #require(confined.guestMemory.end)
