@@ -101,12 +101,33 @@ while IFS= read -r map; do maps+=(-Xcc "-fmodule-map-file=$map" -Xcc "-I$(dirnam
     find "$built" -maxdepth 2 -name module.modulemap
     find Sources -maxdepth 2 -name module.modulemap; } | sort)
 
-# 3. One executable per target.
+# 3. One executable per target, as many at a time as there are cores: each swiftc compiles
+#    one small file and links on one thread.
 mkdir -p "$out/fuzzers"
-for target in "${targets[@]}"; do
-  echo "linking $out/fuzzers/$target"
+link() {
+  local target=$1
   # lld: gold warns about every ASan helper symbol it cannot export.
   swiftc -O -parse-as-library -sanitize=fuzzer,address -use-ld=lld \
     -module-name "Fuzz_${target//-/_}" -I "$built/Modules" "${maps[@]}" \
     "$(entry "$target")" "${objects[@]}" -lstdc++ -o "$out/fuzzers/$target"
+}
+jobs=$(nproc)
+declare -A linking=()
+failed=0
+finish_one() {
+  local done status=0
+  wait -n -p done "${!linking[@]}" || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "Fuzz/build.sh: linking ${linking[$done]} failed" >&2
+    failed=1
+  fi
+  unset "linking[$done]"
+}
+for target in "${targets[@]}"; do
+  while [ "${#linking[@]}" -ge "$jobs" ]; do finish_one; done
+  echo "linking $out/fuzzers/$target"
+  link "$target" &
+  linking[$!]=$target
 done
+while [ "${#linking[@]}" -gt 0 ]; do finish_one; done
+exit "$failed"

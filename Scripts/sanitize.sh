@@ -4,7 +4,8 @@
 #   Scripts/sanitize.sh thread|address [FILTER [SKIP]]
 #
 # FILTER is passed to `swift test --filter` (e.g. MigrationTests, 'MigrationTests|ConsoleTests'),
-# SKIP to `swift test --skip` (the tests FILTER chose that are left out).
+# SKIP to `swift test --skip` (the tests FILTER chose that are left out). When FILTER spells out
+# test targets by name (`MigrationTests`, `ConsoleTests.RuntimeTests`), only those are built.
 # Each sanitizer has its own scratch path (.build-tsan, .build-asan), so the two and the
 # ordinary build never invalidate one another. The full log is kept in the scratch directory;
 # the exit status is non-zero when a test fails or the sanitizer reports anything.
@@ -36,6 +37,21 @@ case "$kind" in
 esac
 # Tests that run fewer of their cases under a sanitizer read this (TestSupport's Sanitizer).
 export LDM_SANITIZER=$kind
+# Only the test targets FILTER names are built (Package.swift reads LDM_TEST_TARGETS): the
+# sanitizer's build compiles this package's modules again, and a test target it will not run
+# need not be among them. A FILTER that names no test target (`Soak`) builds them all.
+if [ -n "$filter" ]; then
+  named=()
+  for folder in Tests/*Tests; do
+    target=$(basename "$folder")
+    if grep -qE "(^|[^A-Za-z])$target([^A-Za-z]|$)" <<<"$filter"; then named+=("$target"); fi
+  done
+  if [ ${#named[@]} -gt 0 ]; then
+    LDM_TEST_TARGETS=$(IFS=,; echo "${named[*]}")
+    export LDM_TEST_TARGETS
+    echo "sanitize.sh: building the test targets $LDM_TEST_TARGETS"
+  fi
+fi
 export TSAN_OPTIONS="halt_on_error=0 memory_limit_mb=4096 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="detect_leaks=1 ${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan.supp print_suppressions=0 ${LSAN_OPTIONS:-}"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import Foundation
+import Hypervisor
 import LdmCommands
 
 /// `ldm-console run`: the headless run mode (DESIGN §6).
@@ -71,8 +72,19 @@ struct RunCommand: ParsableCommand {
   @OptionGroup(title: "Daemons")
   var daemons: DaemonTargets
 
+  @Option(
+    help: ArgumentHelp(
+      "With --connect: how long to wait for every ldmd before the script starts (default 10s).",
+      valueName: "DURATION"))
+  var connectTimeout: String?
+
   func validate() throws {
-    guard daemons.isRemote else { return }
+    guard daemons.isRemote else {
+      if connectTimeout != nil {
+        throw ValidationError("--connect-timeout applies only with --connect")
+      }
+      return
+    }
     let simulated = [
       ("--scenario", scenario != nil), ("--link", link != nil), ("--latency", latency != nil),
       ("--downtime-limit", downtimeLimit != nil), ("--max-passes", maxPasses != nil),
@@ -129,6 +141,15 @@ struct RunCommand: ParsableCommand {
     } catch {
       Self.fail("ldm-console run: \(error)")
     }
+    var timeout = RemoteScriptRunner.connectTimeout
+    if let connectTimeout {
+      do {
+        timeout = try Quantities.connectTimeout.value(of: connectTimeout)
+      } catch {
+        Self.fail(
+          "ldm-console run: --connect-timeout: \(error.reason)".escapingControlCharacters)
+      }
+    }
     let output = RunMode.Output(
       transcript: { Self.writeLine($0, to: .standardOutput) },
       error: { Self.writeLine($0, to: .standardError) },
@@ -139,7 +160,7 @@ struct RunCommand: ParsableCommand {
       standardInput: {
         String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
       },
-      output: output)
+      output: output, connectTimeout: timeout)
     if status != 0 { throw ExitCode(status) }
   }
 

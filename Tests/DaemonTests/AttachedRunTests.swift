@@ -125,6 +125,16 @@ extension Daemons {
         ["--connect", "sparc-t4-a=127.0.0.1:1", "--certs", "/nonexistent-ldm-certs"],
         "/nonexistent-ldm-certs"
       ),
+      (
+        ["--connect", "sparc-t4-a=127.0.0.1:1", "--insecure", "--connect-timeout", "0"],
+        "ldm-console run: --connect-timeout: expected a duration above 0 and at most 10m"
+          + " (e.g. 2s), not '0'"
+      ),
+      (
+        ["--connect", "sparc-t4-a=127.0.0.1:1", "--insecure", "--connect-timeout", "11m"],
+        "not '11m'"
+      ),
+      (["--connect-timeout", "2s"], "--connect-timeout applies only with --connect"),
     ])
     func badTargetsAreOneLineAndStatusTwo(arguments: [String], message: String) throws {
       let binary = try BuiltProduct.path("ldm-console")
@@ -142,9 +152,14 @@ extension Daemons {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       defer { try? FileManager.default.removeItem(at: folder) }
       let script = try write("ldm list\n", named: "list.txt", in: folder)
+      // Refused at once, each attempt: the run waits out its --connect-timeout for a daemon
+      // that may still be starting, then says where it looked.
       let result = try runCommand(
-        binary, ["run", "--connect", "sparc-t4-a=127.0.0.1:\(port)", "--insecure", script],
-        timeout: 120)
+        binary,
+        [
+          "run", "--connect", "sparc-t4-a=127.0.0.1:\(port)", "--insecure", "--connect-timeout",
+          "1500ms", script,
+        ], timeout: 120)
       #expect(result.status == 2)
       #expect(result.output.isEmpty)
       let last = try #require(result.errorLines.last)

@@ -179,7 +179,9 @@ final class TmuxConsole: @unchecked Sendable {
   }
 
   /// Starts a migration of the domain `down` rows below `primary` on the left host, with the
-  /// password, and waits until it runs (`-n---s` on the source).
+  /// password, and waits until it has started: `-n---s` on the source, or the migration
+  /// panel's title (`┌ ldom01 → sparc-t4-b · …`), which stays when a small domain has moved
+  /// within one look at the screen on a busy machine.
   func migrate(down: Int, password: String = "secret", rename: String? = nil) async throws {
     for _ in 0..<down { try keys("j") }
     try keys("m")
@@ -195,7 +197,10 @@ final class TmuxConsole: @unchecked Sendable {
     try type(password)
     try await waitFor("Target Password: " + String(repeating: "*", count: password.count))
     try keys("Enter")
-    try await waitFor("-n---s")
+    try await waitUntil("the migration started") { screen in
+      screen.contains("-n---s")
+        || screen.split(separator: "\n").contains { $0.hasPrefix("┌ ") && $0.contains(" → ") }
+    }
   }
 
   /// Types text literally (no key names) and presses Enter.

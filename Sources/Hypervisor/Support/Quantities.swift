@@ -39,6 +39,11 @@ extension Quantities {
   /// outnumber any host's cores for this work and only add connections.
   public static let channels = Quantity<Int>.wholeNumber(1...16)
 
+  /// `run --connect`: how long to wait for every daemon before the script starts. A daemon
+  /// still starting answers within seconds; past ten minutes nobody is waiting for it.
+  public static let connectTimeout = Quantity<Double>.duration(
+    "a duration above 0 and at most 10m (e.g. 2s)", { $0 > 0 && $0 <= 600 })
+
   // MARK: Run scripts
 
   /// `sleep` and `fault … after`: a million hours still fits a clock counted in Int64
