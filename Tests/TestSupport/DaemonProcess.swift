@@ -97,6 +97,21 @@ public final class DaemonProcess: @unchecked Sendable {
       if !waitForExit(timeout: 10) { kill(process.processIdentifier, SIGKILL) }
     }
     process.waitUntilExit()
+    // A sanitizer in the daemon reports into its log, which goes with the test: the test's own
+    // standard error is where `Scripts/sanitize.sh` looks for reports.
+    if let report = Self.sanitizerReport(in: lines) {
+      FileHandle.standardError.write(
+        Data("ldmd \(host) (pid \(process.processIdentifier)) logged:\n\(report)\n".utf8))
+    }
+  }
+
+  /// The daemon's log whole, if a sanitizer reported anything in it; nil otherwise.
+  public static func sanitizerReport(in lines: [String]) -> String? {
+    let reported = lines.contains {
+      $0.hasPrefix("WARNING: ThreadSanitizer")
+        || $0.contains("ERROR: AddressSanitizer") || $0.contains("ERROR: LeakSanitizer")
+    }
+    return reported ? lines.joined(separator: "\n") : nil
   }
 
   /// A TCP port free on 127.0.0.1 now (the system's pick for port 0).
