@@ -7,10 +7,13 @@ import Testing
 /// with SIGKILL, the acknowledgement lost, and a link shaped to 1 Gbit/s. Each test is bounded
 /// in time and removes its namespaces and daemons however it ends.
 ///
-/// Not among ``Daemons``, whose suites run on threads of their own beside the parallel tests:
-/// cutting a link between "all state sent" and the target's answer is a race with the
-/// target's last hashing, which a test on a machine the parallel tests saturate can lose.
-/// Waiting in Swift concurrency's pool, this suite runs when they are nearly done.
+/// Not among ``Daemons``, whose suites run on threads of their own beside the parallel tests.
+/// Two of these faults are races that a machine the parallel tests saturate can turn: the link
+/// cut between "all state sent" and the target's answer (the target hashes as the source does,
+/// and answers within what is left of its hashing), and a page connection aborted under the
+/// source, whose own reset it must see before the target's close of the main connection (seen
+/// the other way round once, with both cores taken). Waiting in Swift concurrency's pool, this
+/// suite runs when the parallel tests are nearly done.
 // Needs `ip netns add` (root or CAP_NET_ADMIN); where it is not permitted the reason is printed
 // and these tests are skipped, while the loopback tests run.
 @Suite(
@@ -137,8 +140,8 @@ struct NamespaceFaultTests {
     let run = try daemons.start(
       .a, ["ldm migrate -p \(daemons.password) ldom01 root@sparc-t4-b"])
     defer { run.stop() }
-    // The hand-off has left the source; the target now hashes 1 GiB before it resumes and
-    // answers: the link goes down in that time.
+    // The hand-off has left the source; the target, which began hashing its 1 GiB when the
+    // last pages came, finishes, resumes and answers: the link goes down in that time.
     try daemons.waitForLog(.a, timeout: 300) { $0.contains("ldom01 all state sent") }
     try daemons.pair.setLink(.b, up: false)
     try daemons.waitForLog(.a, timeout: 60) { $0.contains("ldom01 is left suspended") }
