@@ -1,8 +1,5 @@
-import TestSupport
 import Testing
 
-/// Every suite that starts ldmd processes on loopback, one at a time: each daemon holds guest
-/// memory and a migration between two of them wants both cores. On threads of their own
-/// (``OwnThreads``), so that they run from the start beside the parallel tests instead of
-/// after them.
-@Suite(.serialized, .ownThreads) enum Daemons {}
+/// Every suite that starts ldmd processes, one at a time: each daemon holds guest memory and
+/// a migration between two of them wants both cores.
+@Suite(.serialized) enum Daemons {}

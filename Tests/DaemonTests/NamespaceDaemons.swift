@@ -191,6 +191,27 @@ final class NamespaceDaemons: @unchecked Sendable {
     return connections
   }
 
+  /// Whether everything sparc-t4-a wrote to its migration connections has been read by
+  /// sparc-t4-b's daemon: nothing in a's send queues, nothing in b's receive queues (`ss`).
+  func migrationQueuesEmpty() throws -> Bool {
+    func queues(_ side: NamespacePair.Side, _ filter: [String]) throws -> [(Int, Int)] {
+      let listed = try pair.run(in: side, ["ss", "-tnH", "state", "established"] + filter)
+      guard listed.status == 0 else {
+        throw NamespacePair.Failure(description: "ss failed: \(listed.errors)")
+      }
+      // Each line: receive queue, send queue, local and peer address.
+      return listed.output.split(separator: "\n").compactMap { line in
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 4, let received = Int(fields[0]), let sending = Int(fields[1])
+        else { return nil }
+        return (received, sending)
+      }
+    }
+    let sent = try queues(.a, ["dst", pair.address(.b), "dport", "=", ":\(Self.port)"])
+    let arrived = try queues(.b, ["src", pair.address(.b), "sport", "=", ":\(Self.port)"])
+    return !sent.isEmpty && sent.allSatisfy { $0.1 == 0 } && arrived.allSatisfy { $0.0 == 0 }
+  }
+
   /// Destroys one of sparc-t4-a's connections as a failing network card or a firewall would:
   /// the kernel aborts it (`ss -K`), the local end sees it reset and the peer gets a reset.
   func abortConnection(local: String) throws {

@@ -263,7 +263,16 @@ public final class SourceSide {
       offer(lastSignOfLife(channel, by: now) + MigrationTiming.peerTimeout, .timedOut)
     }
     if let channel, channel.closure != nil, conversation != .ended {
-      offer(min(now, max(clock, channel.closedAt ?? clock)), .timedOut)
+      // A target that loses a page connection ends the migration by closing the main one,
+      // and on a busy machine that close can be heard before the page connection's own reset:
+      // a close by the peer while pages flow on their own connections is judged a moment
+      // later, so that a page connection's failure heard meanwhile is named as the cause.
+      if channel.closure == .peer, !pageStreams.isEmpty {
+        let judged = (channel.closedAt ?? clock) + MigrationTiming.closeGrace
+        if judged <= now { offer(max(clock, judged), .timedOut) }
+      } else {
+        offer(min(now, max(clock, channel.closedAt ?? clock)), .timedOut)
+      }
     }
     if channel != nil, let closed = closedPageStream?.channel, conversation != .ended {
       offer(min(now, max(clock, closed.closedAt ?? clock)), .timedOut)

@@ -10,6 +10,9 @@ public enum MigrationTiming {
   public static let keepaliveInterval = 1.0
   /// A side that has heard nothing from its peer for this long gives up on it.
   public static let peerTimeout = 5.0
+  /// How long the source waits, once the target closed the main connection, for the failure
+  /// of a page connection that may have caused it to be heard too.
+  public static let closeGrace = 0.5
   /// Page records per batch: 512 KiB of pages, small enough to pace a slow link finely.
   public static let batchPages = 64
   /// Bytes of frames a page channel's thread builds in one turn: its share of a send window,
