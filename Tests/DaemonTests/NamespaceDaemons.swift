@@ -166,19 +166,11 @@ final class NamespaceDaemons: @unchecked Sendable {
   /// connection and its page channels), each as its local `ADDRESS:PORT` and the bytes the
   /// peer has acknowledged on it (`ss -tin`).
   func migrationConnections() throws -> [(local: String, acknowledged: UInt64)] {
-    let listed = try pair.run(
-      in: .a,
-      [
-        "ss", "-tinH", "state", "established", "dst", pair.address(.b), "dport", "=",
-        ":\(Self.port)",
-      ])
-    guard listed.status == 0 else {
-      throw NamespacePair.Failure(description: "ss failed: \(listed.errors)")
-    }
     // One line per connection (receive queue, send queue, local and peer address), then an
     // indented line of its TCP figures.
     var connections: [(local: String, acknowledged: UInt64)] = []
-    for line in listed.output.split(separator: "\n") {
+    let toB = ["dst", pair.address(.b), "dport", "=", ":\(Self.port)"]
+    for line in try established(on: .a, details: true, toB) {
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
       if line.first?.isWhitespace == false, fields.count >= 4 {
         connections.append((String(fields[2]), 0))
@@ -194,13 +186,9 @@ final class NamespaceDaemons: @unchecked Sendable {
   /// Whether everything sparc-t4-a wrote to its migration connections has been read by
   /// sparc-t4-b's daemon: nothing in a's send queues, nothing in b's receive queues (`ss`).
   func migrationQueuesEmpty() throws -> Bool {
+    // Each line: receive queue, send queue, local and peer address.
     func queues(_ side: NamespacePair.Side, _ filter: [String]) throws -> [(Int, Int)] {
-      let listed = try pair.run(in: side, ["ss", "-tnH", "state", "established"] + filter)
-      guard listed.status == 0 else {
-        throw NamespacePair.Failure(description: "ss failed: \(listed.errors)")
-      }
-      // Each line: receive queue, send queue, local and peer address.
-      return listed.output.split(separator: "\n").compactMap { line in
+      try established(on: side, filter).compactMap { line in
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 4, let received = Int(fields[0]), let sending = Int(fields[1])
         else { return nil }
@@ -210,6 +198,19 @@ final class NamespaceDaemons: @unchecked Sendable {
     let sent = try queues(.a, ["dst", pair.address(.b), "dport", "=", ":\(Self.port)"])
     let arrived = try queues(.b, ["src", pair.address(.b), "sport", "=", ":\(Self.port)"])
     return !sent.isEmpty && sent.allSatisfy { $0.1 == 0 } && arrived.allSatisfy { $0.0 == 0 }
+  }
+
+  /// `ss`'s lines for one side's established TCP connections that `filter` picks
+  /// (`ss -tnH`; with `details`, each one's TCP figures on an indented line after it).
+  private func established(
+    on side: NamespacePair.Side, details: Bool = false, _ filter: [String]
+  ) throws -> [Substring] {
+    let listed = try pair.run(
+      in: side, ["ss", details ? "-tinH" : "-tnH", "state", "established"] + filter)
+    guard listed.status == 0 else {
+      throw NamespacePair.Failure(description: "ss failed: \(listed.errors)")
+    }
+    return listed.output.split(separator: "\n")
   }
 
   /// Destroys one of sparc-t4-a's connections as a failing network card or a firewall would:
