@@ -52,8 +52,12 @@ public final class DaemonLink: Sendable {
   }
 
   /// Connects, and keeps reconnecting until ``stop()``.
-  public func start() {
-    let task = Task { [self] in
+  ///
+  /// - Parameter executor: where the link's task runs; nil (the default) is Swift
+  ///   concurrency's global pool. A caller whose own work holds that pool's threads (a test
+  ///   suite beside CPU-bound tests) gives the link threads that answer at once.
+  public func start(on executor: (any TaskExecutor)? = nil) {
+    let task = Task(executorPreference: executor) { [self] in
       while !Task.isCancelled, !state.withLockedValue({ $0.stopped }) {
         await connectOnce()
         try? await Task.sleep(for: .seconds(Self.retry))

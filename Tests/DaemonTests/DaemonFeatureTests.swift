@@ -99,11 +99,20 @@ extension Daemons {
       let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("ldm-cancel-\(getpid())-\(UUID().uuidString)")
       defer { try? FileManager.default.removeItem(at: folder) }
-      // 1 GiB of random pages: the first pass lasts long enough to cancel it.
       let pair = try await DaemonPair(
         label: "cancel", scenario: try Self.scenario(TwoHostScenario(), in: folder))
       pair.linkA.send(.migrate(Self.request("ldom01"), ticket: 1))
-      try await pair.waitUntil("ldom01 bound -----t on sparc-t4-b") { a, b in
+      // The source's daemon is held (SIGSTOP) as soon as its log says the target's half is
+      // made, and while the target is asked, so the migration is still in its first pass when
+      // the source is: a pass of 1 GiB lasts seconds alone, and a machine busy with other
+      // tests can take that long to answer twice (the daemons' views come over the control
+      // links later still). Held for less than the target's peer timeout, the source's
+      // silence ends nothing.
+      _ = try pair.a.waitForLine(timeout: 60) { $0.contains("ldom01 target ldom01 created") }
+      pair.a.signal(SIGSTOP)
+      // However the test ends, the daemon is not left stopped (it would not see SIGTERM).
+      defer { pair.a.signal(SIGCONT) }
+      try await pair.waitUntil("ldom01 bound -----t on sparc-t4-b") { _, b in
         pair.domain("ldom01", in: b) == "bound -----t"
       }
       pair.linkB.send(
@@ -117,8 +126,10 @@ extension Daemons {
           guard case .commandFinished(2, let output, let status) = report else { return false }
           return output.contains(refusal) && status != 0
         }, "\(pair.reports)")
+      // The cancel waits in the held daemon's socket and is read as it goes on.
       pair.linkA.send(
         .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-a", ticket: 3))
+      pair.a.signal(SIGCONT)
       let (a, _) = try await pair.waitUntil("ldom01 running on sparc-t4-a only") { a, b in
         pair.domain("ldom01", in: a) == "active -n----" && pair.domain("ldom01", in: b) == nil
           && a?.migrations.first?.isFinished == true

@@ -57,8 +57,8 @@ final class DaemonPair: @unchecked Sendable {
     linkB = DaemonLink(
       host: hosts.b, address: Ldmd.Peer(host: "127.0.0.1", port: portB), security: client,
       log: { _ in })
-    linkA.start()
-    linkB.start()
+    linkA.start(on: OwnThreads.executor)
+    linkB.start(on: OwnThreads.executor)
     // A command sent before its link is up is refused by the console at once (as when a daemon
     // is unreachable): both links first have the daemons' state.
     try await waitUntil("both control links connected", timeout: 120) { a, b in

@@ -161,7 +161,7 @@ extension Daemons {
           log: { _ in }),
         DaemonLink(host: "sparc-t4-b", address: address, security: .plaintext, log: { _ in }),
       ]
-      for link in strangers { link.start() }
+      for link in strangers { link.start(on: OwnThreads.executor) }
       defer { for link in strangers { link.stop() } }
       let deadline = Date().addingTimeInterval(60)
       func failedHandshakes() -> Int {

@@ -18,10 +18,14 @@ final class NamespaceDaemons: @unchecked Sendable {
   let b: DaemonProcess
   let password: String
 
-  /// - Parameter extra: more `ldmd` options, given to both daemons (`--channels 2`).
+  /// - Parameters:
+  ///   - extra: more `ldmd` options, given to both daemons (`--channels 2`).
+  ///   - socketBuffers: the TCP buffers of every socket in both namespaces, in bytes, set
+  ///     before the daemons listen (an accepted socket starts with its listener's); nil
+  ///     leaves the kernel's.
   init(
     label: String, scenario: TwoHostScenario = TwoHostScenario(), shape: NamespacePair.Shape?,
-    extra: [String] = []
+    extra: [String] = [], socketBuffers: Int? = nil
   ) throws {
     let pair = try NamespacePair(shape: shape)
     let folder = FileManager.default.temporaryDirectory
@@ -29,6 +33,11 @@ final class NamespaceDaemons: @unchecked Sendable {
     let binary = try BuiltProduct.path("ldm-console")
     let password = folder.appendingPathComponent("root.pw").path
     do {
+      if let socketBuffers {
+        for side in NamespacePair.Side.allCases {
+          try pair.setSocketBuffers(side, bytes: socketBuffers)
+        }
+      }
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       try Data("secret\n".utf8).write(to: URL(fileURLWithPath: password))
       chmod(password, 0o600)
@@ -185,7 +194,8 @@ final class NamespaceDaemons: @unchecked Sendable {
 
   /// Whether everything sparc-t4-a wrote to its migration connections has been read by
   /// sparc-t4-b's daemon: nothing in a's send queues, nothing in b's receive queues (`ss`).
-  func migrationQueuesEmpty() throws -> Bool {
+  /// With `readByTarget` false, only that it reached b's kernel: a's send queues are empty.
+  func migrationQueuesEmpty(readByTarget: Bool = true) throws -> Bool {
     // Each line: receive queue, send queue, local and peer address.
     func queues(_ side: NamespacePair.Side, _ filter: [String]) throws -> [(Int, Int)] {
       try established(on: side, filter).compactMap { line in
@@ -197,7 +207,8 @@ final class NamespaceDaemons: @unchecked Sendable {
     }
     let sent = try queues(.a, ["dst", pair.address(.b), "dport", "=", ":\(Self.port)"])
     let arrived = try queues(.b, ["src", pair.address(.b), "sport", "=", ":\(Self.port)"])
-    return !sent.isEmpty && sent.allSatisfy { $0.1 == 0 } && arrived.allSatisfy { $0.0 == 0 }
+    guard !sent.isEmpty, sent.allSatisfy({ $0.1 == 0 }) else { return false }
+    return !readByTarget || arrived.allSatisfy { $0.0 == 0 }
   }
 
   /// `ss`'s lines for one side's established TCP connections that `filter` picks

@@ -128,18 +128,26 @@ extension Daemons {
     }
 
     @Test func theAcknowledgementLostLeavesTheErrorFlagUntilCancelOperation() throws {
-      let daemons = try NamespaceDaemons(label: "ack", shape: nil)
+      // A guest of 1 GiB that writes nothing, and sockets of 8 MiB at both ends: the final
+      // copy (256 KiB of CPU state, no pages) and the hand-off fit in them while the target's
+      // daemon is held (below). With the kernel's default buffers, which a connection on a
+      // veth pair need not grow, the source's last writes could wait behind a full window,
+      // and it gave up on the silent target before its hand-off left. Hashing 1 GiB takes the
+      // source long enough for the test to hold the target before the hand-off reaches it.
+      var scenario = TwoHostScenario()
+      scenario.workload = "{ rate: 0 }"
+      let daemons = try NamespaceDaemons(
+        label: "ack", scenario: scenario, shape: nil, socketBuffers: 8 << 20)
       defer { daemons.remove() }
       let run = try daemons.start(
         .a, ["ldm migrate -p \(daemons.password) ldom01 root@sparc-t4-b"])
       defer { run.stop() }
       // Both sides hash the memory at once, so the target's answer can follow the source's last
       // message by milliseconds: too soon for a test to cut the link in between. So once the
-      // source has suspended the domain and the target has read all it was sent (its buffers
-      // then hold the last pages and the hand-off), the target's daemon is held (SIGSTOP) while
-      // the source hashes; the hand-off waits in the target's socket, the link goes down, and
-      // only then does the target go on: it hashes, resumes the domain and answers into the
-      // dead link.
+      // source has suspended the domain and the target has read all it was sent, the target's
+      // daemon is held (SIGSTOP) while the source hashes and sends the rest; the hand-off
+      // waits in the target's socket, the link goes down, and only then does the target go
+      // on: it hashes, resumes the domain and answers into the dead link.
       try daemons.waitForLog(.a, timeout: 300) { $0.contains("ldom01 phase 4:") }
       try daemons.waitUntil("sparc-t4-b read all it was sent", timeout: 30) {
         try daemons.migrationQueuesEmpty()
@@ -148,6 +156,11 @@ extension Daemons {
       // However the test ends, the daemon is not left stopped (it would not see SIGTERM).
       defer { daemons.b.signal(SIGCONT) }
       try daemons.waitForLog(.a, timeout: 60) { $0.contains("ldom01 all state sent") }
+      // Logged once the hand-off was handed to the connection: the link goes down only once
+      // it is in the held target's socket.
+      try daemons.waitUntil("the hand-off in sparc-t4-b's socket", timeout: 30) {
+        try daemons.migrationQueuesEmpty(readByTarget: false)
+      }
       try daemons.pair.setLink(.b, up: false)
       daemons.b.signal(SIGCONT)
       try daemons.waitForLog(.a, timeout: 60) { $0.contains("ldom01 is left suspended") }

@@ -42,4 +42,47 @@ import Testing
     #expect(ours.departed(by: time).time > time - 1)
     #expect(side.outcome == nil, "\(String(describing: side.outcome))")
   }
+
+  /// Between daemons both sides hash the memory for the hand-off at once, and neither says
+  /// anything meanwhile: for a large domain, or on a busy machine, that lasts longer than the
+  /// timeout. The source counts the target's silence from its first look after its own
+  /// hashing, and takes the answer that follows.
+  @Test func aTargetHashingAsLongAsTheSourceIsNotGivenUp() throws {
+    let datacenter = try H.builtin()
+    let source = try #require(datacenter.host(named: "sparc-t4-a"))
+    let target = try #require(datacenter.host(named: "sparc-t4-b"))
+    let link = InProcessLink(bytesPerSecond: 1e9, latency: 0.001)
+    let (ours, theirs) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
+    let side = SourceSide(
+      id: MigrationID(1), request: H.request("ldom01"), host: source, channel: ours,
+      settings: EngineSettings(), now: 0, emit: { _ in })
+    let destination = DestinationSide(
+      host: target, channel: theirs, token: 1,
+      policy: DestinationPolicy(hostHasDomain: { target.domain(named: $0) != nil }), now: 0,
+      emit: { _ in })
+    var time = 0.0
+    func step() {
+      link.pump(until: time)
+      destination.step(until: time)
+      link.pump(until: time)
+      side.step(until: time)
+    }
+    for _ in 0..<100_000 where !side.isHandingOff && side.outcome == nil {
+      time += 0.01
+      step()
+    }
+    #expect(side.isHandingOff)
+    // The source has just hashed and written HAND-OFF; on the wall clock its hashing, and the
+    // target's beside it, took 8 s. The source looks again first: the target's answer follows.
+    time += 8
+    link.pump(until: time)
+    side.step(until: time)
+    #expect(side.outcome == nil, "\(String(describing: side.outcome))")
+    for _ in 0..<1000 where side.outcome == nil {
+      step()
+      time += 0.01
+    }
+    #expect(side.outcome == .completed, "\(String(describing: side.outcome))")
+    #expect(target.domain(named: "ldom01")?.state == .active)
+  }
 }

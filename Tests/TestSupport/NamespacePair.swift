@@ -135,6 +135,18 @@ public final class NamespacePair: @unchecked Sendable {
     try ipCommand(["-n", name(side), "link", "set", interface(side), up ? "up" : "down"])
   }
 
+  /// Sets the TCP buffers that new sockets in one namespace start with and may grow to
+  /// (`net.ipv4.tcp_rmem` and `tcp_wmem`, which are each namespace's own): `bytes` each way.
+  public func setSocketBuffers(_ side: Side, bytes: Int) throws {
+    for name in ["tcp_rmem", "tcp_wmem"] {
+      let result = try run(
+        in: side, ["sh", "-c", "echo '4096 \(bytes) \(bytes)' > /proc/sys/net/ipv4/\(name)"])
+      guard result.status == 0 else {
+        throw Failure(description: "setting \(name) in \(self.name(side)) failed: \(result.errors)")
+      }
+    }
+  }
+
   /// Runs a command inside one namespace (`ip netns exec`) to its end.
   public func run(in side: Side, _ command: [String], timeout: Double = 30) throws
     -> CommandResult

@@ -117,6 +117,8 @@ public final class SourceSide {
   var finalSyncSent = false
   /// Bytes sent when pages last went on leaving, and when (for ``lastSignOfLife``).
   var pagesTaken: (bytes: UInt64, time: Double?) = (0, nil)
+  /// The first look after this side hashed the memory for HAND-OFF (for ``lastSignOfLife``).
+  var lookedAfterHashing: Double?
   /// The pages sent again, as sent, once the hello agreed on XBZRLE for a live migration.
   var xbzrleCache: XBZRLECache?
   /// Opens another connection to the target's manager, for a page channel; nil when it
@@ -209,6 +211,7 @@ public final class SourceSide {
   @discardableResult
   public func step(until now: Double) -> Bool {
     var progress = false
+    if sourceDigest != nil, lookedAfterHashing == nil { lookedAfterHashing = now }
     for _ in 0..<1_000_000 {
       guard outcome == nil, !isHeld else { break }
       let arrival = channel?.nextArrival(by: now)
@@ -286,6 +289,10 @@ public final class SourceSide {
   /// while its keepalives, behind a busy connection's writes on a loaded machine, can come
   /// seconds late (5 s was seen with both cores oversubscribed). Keepalives and other small
   /// frames leaving show nothing: a buffer takes them long after the link is gone.
+  ///
+  /// The target hashes its memory for the hand-off while this side hashes the same memory,
+  /// and says nothing meanwhile: its silence counts from this side's first look after its
+  /// own hashing, which for a large domain or a busy machine lasts longer than the timeout.
   func lastSignOfLife(_ channel: MigrationChannel, by now: Double) -> Double {
     let heard = channel.lastActivity(by: now) ?? connectedAt
     var (bytes, latest) = channel.departed(by: now)
@@ -297,7 +304,7 @@ public final class SourceSide {
     if bytes >= pagesTaken.bytes + UInt64(MigrationTiming.batchPages * GuestMemory.pageSize) {
       pagesTaken = (bytes, latest)
     }
-    return max(heard, pagesTaken.time ?? connectedAt)
+    return max(heard, pagesTaken.time ?? connectedAt, lookedAfterHashing ?? connectedAt)
   }
 
   func perform(_ action: TimerAction, until now: Double) {
