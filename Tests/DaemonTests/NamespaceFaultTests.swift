@@ -130,10 +130,11 @@ extension Daemons {
     @Test func theAcknowledgementLostLeavesTheErrorFlagUntilCancelOperation() throws {
       // A guest of 1 GiB that writes nothing, and sockets of 8 MiB at both ends: the final
       // copy (256 KiB of CPU state, no pages) and the hand-off fit in them while the target's
-      // daemon is held (below). With the kernel's default buffers, which a connection on a
-      // veth pair need not grow, the source's last writes could wait behind a full window,
-      // and it gave up on the silent target before its hand-off left. Hashing 1 GiB takes the
-      // source long enough for the test to hold the target before the hand-off reaches it.
+      // daemon is held (below), where the kernel's buffers start at 128 KiB and grow only as
+      // a reader keeps up. Hashing 1 GiB takes the source long enough for the test to hold
+      // the target before the hand-off reaches it. (This test found that a source hashing
+      // for longer than the peer timeout took the target's silence meanwhile for its death:
+      // see SourceSignOfLifeTests.)
       var scenario = TwoHostScenario()
       scenario.workload = "{ rate: 0 }"
       let daemons = try NamespaceDaemons(
