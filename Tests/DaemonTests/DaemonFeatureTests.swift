@@ -112,11 +112,11 @@ extension Daemons {
       pair.a.signal(SIGSTOP)
       // However the test ends, the daemon is not left stopped (it would not see SIGTERM).
       defer { pair.a.signal(SIGCONT) }
-      try await pair.waitUntil("ldom01 bound -----t on sparc-t4-b") { _, b in
-        pair.domain("ldom01", in: b) == "bound -----t"
-      }
       pair.linkB.send(
         .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-b", ticket: 2))
+      // The source's cancel waits in the held daemon's socket, to be read as it goes on.
+      pair.linkA.send(
+        .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-a", ticket: 3))
       try await pair.waitUntil("the target's refusal") { _, _ in
         pair.reports.contains { $0.ticket == 2 }
       }
@@ -126,9 +126,6 @@ extension Daemons {
           guard case .commandFinished(2, let output, let status) = report else { return false }
           return output.contains(refusal) && status != 0
         }, "\(pair.reports)")
-      // The cancel waits in the held daemon's socket and is read as it goes on.
-      pair.linkA.send(
-        .ldm(line: "ldm cancel-operation migration ldom01", host: "sparc-t4-a", ticket: 3))
       pair.a.signal(SIGCONT)
       let (a, _) = try await pair.waitUntil("ldom01 running on sparc-t4-a only") { a, b in
         pair.domain("ldom01", in: a) == "active -n----" && pair.domain("ldom01", in: b) == nil

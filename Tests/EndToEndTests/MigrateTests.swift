@@ -23,13 +23,20 @@ extension EndToEnd {
       defer { tmux.kill() }
       tmux.forbidden = ["secret"]
       try await tmux.startAndWait()
+      // Stepping (n): the migration stops where it starts and where it enters each phase, so
+      // the states it passes through are there to read however busy the machine is.
+      try tmux.keys("n")
+      try await tmux.waitFor("stepping")
       try await tmux.migrate(down: 1, rename: "ldom_other")
+      try await tmux.waitFor("paused")
+      try tmux.keys("n")
       try await tmux.waitUntil("-n---s on the left, -----t on the right and a bar") { screen in
         screen.split(separator: "\n").contains {
           $0.hasPrefix("│ldom01 ") && $0.contains("-n---s") && $0.contains("ldom_other")
             && $0.contains("-----t")
         } && screen.contains("%")
       }
+      try tmux.keys("Space")
       let done = try await tmux.waitUntil("ldom_other active -n---- and ldom01 gone") { screen in
         screen.split(separator: "\n").contains {
           $0.contains("││ldom_other  active     -n----")
