@@ -1,7 +1,7 @@
 import TestSupport
 import Testing
 
-/// Every suite that starts ldmd processes, one at a time: each daemon holds guest memory and
+/// Every suite that starts ldmd processes on loopback, one at a time: each daemon holds guest memory and
 /// a migration between two of them wants both cores. On threads of their own
 /// (``OwnThreads``), so that they run from the start beside the parallel tests instead of
 /// after them. (The end-to-end chain waits in the pool: it watches a console's screen for
