@@ -9,7 +9,7 @@ import Testing
 /// resumptions queues behind every parallel test not yet started, so on two cores the suites
 /// that drive daemons would make no progress until the parallel tests were nearly all done,
 /// and then run alone: the suite's wall time was theirs plus the chain's. On threads of their
-/// own they run from the start, beside the parallel tests (the whole suite: 187-197 s instead
+/// own they run from the start, beside the parallel tests (the whole suite: 186-204 s instead
 /// of 221-227 here).
 public struct OwnThreads: SuiteTrait, TestScoping {
   /// Once, around the whole suite: its tests, and every task they start in structured
