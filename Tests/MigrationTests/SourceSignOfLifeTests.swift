@@ -1,4 +1,5 @@
 import Engine
+import Hypervisor
 import Migration
 import TestSupport
 import Testing
@@ -8,12 +9,16 @@ import Testing
 @Suite struct SourceSignOfLifeTests {
   typealias H = MigrationHarness
 
-  @Test func aTargetTakingPagesIsNotGivenUpThoughItSaysNothing() throws {
+  /// ldom01 of the built-in scenario leaving sparc-t4-a for sparc-t4-b over a link of
+  /// `bytesPerSecond`: both sides, stepped by the test itself.
+  static func migration(bytesPerSecond: Double) throws -> (
+    link: InProcessLink, ours: MigrationChannel, side: SourceSide,
+    destination: DestinationSide, target: Host
+  ) {
     let datacenter = try H.builtin()
     let source = try #require(datacenter.host(named: "sparc-t4-a"))
     let target = try #require(datacenter.host(named: "sparc-t4-b"))
-    // 10 MB/s: ldom01's first pass lasts well past the source's 5 s timeout.
-    let link = InProcessLink(bytesPerSecond: 10e6, latency: 0.001)
+    let link = InProcessLink(bytesPerSecond: bytesPerSecond, latency: 0.001)
     let (ours, theirs) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
     let side = SourceSide(
       id: MigrationID(1), request: H.request("ldom01"), host: source, channel: ours,
@@ -22,6 +27,12 @@ import Testing
       host: target, channel: theirs, token: 1,
       policy: DestinationPolicy(hostHasDomain: { target.domain(named: $0) != nil }), now: 0,
       emit: { _ in })
+    return (link, ours, side, destination, target)
+  }
+
+  @Test func aTargetTakingPagesIsNotGivenUpThoughItSaysNothing() throws {
+    // 10 MB/s: ldom01's first pass lasts well past the source's 5 s timeout.
+    let (link, ours, side, destination, _) = try Self.migration(bytesPerSecond: 10e6)
     var time = 0.0
     func step(destinationToo: Bool) {
       time += 0.01
@@ -48,18 +59,7 @@ import Testing
   /// timeout. The source counts the target's silence from its first look after its own
   /// hashing, and takes the answer that follows.
   @Test func aTargetHashingAsLongAsTheSourceIsNotGivenUp() throws {
-    let datacenter = try H.builtin()
-    let source = try #require(datacenter.host(named: "sparc-t4-a"))
-    let target = try #require(datacenter.host(named: "sparc-t4-b"))
-    let link = InProcessLink(bytesPerSecond: 1e9, latency: 0.001)
-    let (ours, theirs) = link.connect(from: "sparc-t4-a", to: "sparc-t4-b")
-    let side = SourceSide(
-      id: MigrationID(1), request: H.request("ldom01"), host: source, channel: ours,
-      settings: EngineSettings(), now: 0, emit: { _ in })
-    let destination = DestinationSide(
-      host: target, channel: theirs, token: 1,
-      policy: DestinationPolicy(hostHasDomain: { target.domain(named: $0) != nil }), now: 0,
-      emit: { _ in })
+    let (link, _, side, destination, target) = try Self.migration(bytesPerSecond: 1e9)
     var time = 0.0
     func step() {
       link.pump(until: time)
